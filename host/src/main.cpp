@@ -1,0 +1,77 @@
+// razor-host: the command line. Every error ends as one line on stderr and a non-zero exit:
+// 2 for config errors, 3 for plugin errors, 1 for anything else.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <c10/util/Exception.h>
+
+#include "razor/errors.h"
+#include "run/info_commands.h"
+#include "run/run_command.h"
+
+namespace {
+
+int fail(int code, const std::string& message) {
+  std::cerr << "error: " << message.substr(0, message.find('\n')) << std::endl;
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"razor-host: model compression (NAS, pruning, distillation) driven by TOML configs and plugins"};
+  app.require_subcommand(1);
+  std::vector<std::string> plugin_paths;
+  app.add_option("--plugin-path", plugin_paths, "extra plugin folder, searched first (repeatable)");
+
+  razor::host::RunOptions run;
+  auto* run_cmd = app.add_subcommand("run", "compose CONFIG and run its stages in a work dir");
+  run_cmd->add_option("config", run.config, "TOML config file")->required();
+  run_cmd->add_option("--set", run.overrides, "override a value in TOML syntax: --set train.epochs=3");
+  run_cmd->add_option("--work-dir", run.work_dir, "output folder (default work_dirs/<config name>)");
+  run_cmd->add_flag("--resume", run.resume, "continue from the work dir's latest checkpoint");
+  run_cmd->add_option("--device", run.device, "cpu, cuda or cuda:N (overrides runtime.device)");
+
+  auto* plugins_cmd = app.add_subcommand("plugins", "inspect plugins and components");
+  plugins_cmd->require_subcommand(1);
+  auto* list_cmd = plugins_cmd->add_subcommand("list", "every component with its plugin");
+  std::string info_name;
+  auto* info_cmd = plugins_cmd->add_subcommand("info", "a plugin's or a component's docs and options");
+  info_cmd->add_option("name", info_name, "plugin name, component key (model/resnet) or name")->required();
+
+  auto* config_cmd = app.add_subcommand("config", "inspect configs");
+  config_cmd->require_subcommand(1);
+  std::string show_file;
+  std::vector<std::string> show_sets;
+  auto* show_cmd = config_cmd->add_subcommand("show", "print the composed config");
+  show_cmd->add_option("config", show_file, "TOML config file")->required();
+  show_cmd->add_option("--set", show_sets, "override a value in TOML syntax");
+
+  auto* version_cmd = app.add_subcommand("version", "versions and the plugin build tag");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  try {
+    run.plugin_paths = plugin_paths;
+    if (*run_cmd) razor::host::run_command(run);
+    if (*list_cmd) return razor::host::plugins_list(plugin_paths, std::cout);
+    if (*info_cmd) razor::host::plugins_info(plugin_paths, info_name, std::cout);
+    if (*show_cmd) razor::host::config_show(show_file, show_sets, std::cout);
+    if (*version_cmd) razor::host::version(std::cout);
+  } catch (const razor::ConfigError& e) {
+    return fail(2, e.what());
+  } catch (const razor::PluginError& e) {
+    return fail(3, e.what());
+  } catch (const razor::Error& e) {
+    return fail(1, e.what());
+  } catch (const c10::Error& e) {
+    return fail(1, e.what_without_backtrace());
+  } catch (const std::exception& e) {
+    return fail(1, e.what());
+  }
+  return 0;
+}

@@ -1,0 +1,98 @@
+#include "plugins/loaded_plugin.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+#include <sstream>
+
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <dlfcn.h>
+#include <fmt/format.h>
+
+#include "razor/errors.h"
+
+namespace fs = std::filesystem;
+
+namespace razor::host {
+
+std::shared_ptr<LoadedPlugin> load_plugin(const std::string& file) {
+  auto plugin = std::make_shared<LoadedPlugin>();
+  plugin->file = file;
+  // dlopen directly first so the loader's own message (missing symbol, wrong ELF class) is kept;
+  // Boost.DLL then owns the handle's lifetime.
+  if (void* probe = ::dlopen(file.c_str(), RTLD_LAZY | RTLD_LOCAL)) {
+    ::dlclose(probe);
+  } else {
+    const char* why = ::dlerror();
+    throw PluginError(fmt::format("{}: cannot load: {}", file, why ? why : "unknown dlopen error"));
+  }
+  plugin->library = std::make_shared<boost::dll::shared_library>(
+      boost::dll::fs::path(file), boost::dll::load_mode::rtld_lazy | boost::dll::load_mode::rtld_local);
+
+  const char* entry = RAZOR_STR(RAZOR_PLUGIN_ENTRY);
+  if (!plugin->library->has(entry)) {
+    throw PluginError(fmt::format("{}: no entry point: got no symbol '{}', expected a razor plugin "
+                                  "declared with RAZOR_PLUGIN",
+                                  file, entry));
+  }
+  using Entry = const PluginDescriptor*();
+  const PluginDescriptor* d = nullptr;
+  try {
+    d = plugin->library->get<Entry>(entry)();
+  } catch (const std::exception& e) {
+    throw PluginError(fmt::format("{}: entry point threw: {}", file, e.what()));
+  }
+  if (!d) throw PluginError(fmt::format("{}: entry point returned no descriptor", file));
+  if (d->abi_version != kSdkAbiVersion) {
+    throw PluginError(fmt::format("{}: wrong ABI version: got {}, expected {} (rebuild the plugin "
+                                  "against this razor SDK)",
+                                  file, d->abi_version, kSdkAbiVersion));
+  }
+  if (d->descriptor_size != sizeof(PluginDescriptor)) {
+    throw PluginError(fmt::format("{}: wrong descriptor size: got {}, expected {}", file,
+                                  d->descriptor_size, sizeof(PluginDescriptor)));
+  }
+  const std::string tag = d->build_tag ? d->build_tag : "(none)";
+  if (tag != sdk_build_tag()) {
+    throw PluginError(fmt::format("{}: wrong build tag: got '{}', expected '{}' (rebuild the plugin "
+                                  "with the same LibTorch, C++ ABI and compiler)",
+                                  file, tag, sdk_build_tag()));
+  }
+  if (!d->name || !*d->name) throw PluginError(fmt::format("{}: descriptor has no plugin name", file));
+  plugin->descriptor = d;
+  return plugin;
+}
+
+std::vector<std::string> plugin_search_path(const std::vector<std::string>& cli_paths) {
+  std::vector<std::string> folders = cli_paths;
+  if (const char* env = std::getenv("RAZOR_PLUGIN_PATH")) {
+    std::stringstream ss(env);
+    for (std::string item; std::getline(ss, item, ':');)
+      if (!item.empty()) folders.push_back(item);
+  }
+  const fs::path exe_dir = boost::dll::program_location().parent_path().string();
+  folders.push_back((exe_dir / ".." / RAZOR_PLUGIN_INSTALL_DIR).lexically_normal().string());
+  folders.push_back(RAZOR_BUILD_PLUGIN_DIR);
+  return folders;
+}
+
+std::vector<std::string> find_plugin_files(const std::vector<std::string>& folders) {
+  std::vector<std::string> files;
+  std::set<fs::path> seen;
+  for (const auto& folder : folders) {
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec)) continue;
+    std::vector<fs::path> here;
+    for (const auto& entry : fs::directory_iterator(folder, ec)) {
+      if (entry.is_regular_file() && entry.path().extension() == ".so") here.push_back(entry.path());
+    }
+    std::sort(here.begin(), here.end());
+    for (const auto& p : here) {
+      if (seen.insert(fs::weakly_canonical(p)).second) files.push_back(p.string());
+    }
+  }
+  return files;
+}
+
+}  // namespace razor::host

@@ -1,0 +1,29 @@
+#pragma once
+// LoadedPlugin: a plugin library kept open together with the descriptor it returned.
+#include <memory>
+#include <string>
+
+#include <boost/dll/shared_library.hpp>
+
+#include "razor/plugin.h"
+
+namespace razor::host {
+
+struct LoadedPlugin {
+  std::string file;  // where it was loaded from; "(built-in)" for the host's own components
+  const PluginDescriptor* descriptor = nullptr;
+  std::shared_ptr<boost::dll::shared_library> library;  // null for built-ins
+};
+
+/// Opens `file` and checks its entry point, ABI version, descriptor size and build tag.
+/// Throws razor::PluginError with one line: "<file>: <fault>: got <x>, expected <y>".
+std::shared_ptr<LoadedPlugin> load_plugin(const std::string& file);
+
+/// The folders searched for plugins, in order: --plugin-path entries, RAZOR_PLUGIN_PATH (colon
+/// separated), the install folder next to the executable, the build tree.
+std::vector<std::string> plugin_search_path(const std::vector<std::string>& cli_paths);
+
+/// Every `*.so` in the folders, in search order, each file once.
+std::vector<std::string> find_plugin_files(const std::vector<std::string>& folders);
+
+}  // namespace razor::host

@@ -1,0 +1,28 @@
+#pragma once
+// Checkpoints: model (parameters and buffers), optimizer, component state, random generators and the
+// data position. Written to a temporary file and renamed, so a kill never leaves a half checkpoint.
+#include <cstdint>
+#include <string>
+
+#include <c10/core/Device.h>
+#include <torch/optim/optimizer.h>
+
+#include "razor/algorithm.h"
+
+namespace razor::host {
+
+struct TrainPosition {
+  std::int64_t epoch = 0;  // epoch to continue in
+  std::int64_t batch = 0;  // next batch index within that epoch
+  std::int64_t step = 0;   // optimizer steps done
+  double best_top1 = -1.0;
+};
+
+void save_checkpoint(const std::string& file, Algorithm& algorithm, const torch::optim::Optimizer& optimizer,
+                     const TrainPosition& position, c10::Device device);
+
+/// Restores everything save_checkpoint wrote; throws razor::Error naming the file when unreadable.
+TrainPosition load_checkpoint(const std::string& file, Algorithm& algorithm, torch::optim::Optimizer& optimizer,
+                              c10::Device device);
+
+}  // namespace razor::host

@@ -1,0 +1,19 @@
+#pragma once
+// Optimizers from the [optimizer] section: sgd (momentum, nesterov, weight decay), adam, adamw.
+#include <memory>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+#include <torch/optim/optimizer.h>
+
+#include "razor/config.h"
+
+namespace razor::host {
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const ConfigView& section,
+                                                        const std::vector<at::Tensor>& parameters);
+
+/// Sets the learning rate of every parameter group.
+void set_learning_rate(torch::optim::Optimizer& optimizer, double lr);
+
+}  // namespace razor::host

@@ -1,0 +1,114 @@
+#include "train/trainer.h"
+
+#include <chrono>
+#include <filesystem>
+
+#include <ATen/ATen.h>
+#include <c10/core/GradMode.h>
+#include <fmt/format.h>
+
+#include "train/optimizer_factory.h"
+#include "train/progress.h"
+
+namespace fs = std::filesystem;
+
+namespace razor::host {
+
+Accuracy evaluate(Algorithm& algorithm, const BatchLoader& loader, c10::Device device) {
+  c10::NoGradGuard no_grad;
+  const bool was_training = algorithm.is_training();
+  algorithm.eval();
+  std::int64_t correct1 = 0, correct5 = 0, total = 0;
+  for (std::int64_t i = 0; i < loader.batches_per_epoch(); ++i) {
+    Batch b = loader.batch(0, i);
+    at::Tensor logits = algorithm.predict(b.inputs.to(device)).cpu();
+    const std::int64_t k = std::min<std::int64_t>(5, logits.size(1));
+    at::Tensor top = std::get<1>(logits.topk(k, 1));
+    at::Tensor hits = top.eq(b.targets.view({-1, 1}));
+    correct1 += hits.narrow(1, 0, 1).sum().item<std::int64_t>();
+    correct5 += hits.sum().item<std::int64_t>();
+    total += b.targets.size(0);
+  }
+  algorithm.train(was_training);
+  return {100.0 * static_cast<double>(correct1) / static_cast<double>(total),
+          100.0 * static_cast<double>(correct5) / static_cast<double>(total)};
+}
+
+Trainer::Trainer(TrainerSetup setup) : s_(std::move(setup)) {}
+
+void Trainer::resume() {
+  const std::string file = s_.work_dir + "/checkpoints/latest.pt";
+  pos_ = load_checkpoint(file, *s_.algorithm, *s_.optimizer, s_.device);
+  resumed_ = true;
+  s_.logger->info("resumed from {} at epoch {} batch {} (step {})", file, pos_.epoch + 1, pos_.batch, pos_.step);
+}
+
+void Trainer::checkpoint(bool is_best) {
+  const std::string dir = s_.work_dir + "/checkpoints";
+  save_checkpoint(dir + "/latest.pt", *s_.algorithm, *s_.optimizer, pos_, s_.device);
+  if (is_best) {
+    fs::copy_file(dir + "/latest.pt", dir + "/best.pt.tmp", fs::copy_options::overwrite_existing);
+    fs::rename(dir + "/best.pt.tmp", dir + "/best.pt");
+  }
+}
+
+Accuracy Trainer::run() {
+  fs::create_directories(s_.work_dir + "/checkpoints");
+  MetricsLog metrics(s_.work_dir + "/metrics.jsonl", resumed_ ? pos_.step : -1);
+  const std::int64_t per_epoch = s_.train->batches_per_epoch();
+  const std::int64_t total = per_epoch * s_.epochs;
+  Progress progress(*s_.logger, total, pos_.step, s_.log_interval);
+  const auto start = std::chrono::steady_clock::now();
+  Accuracy last{-1, -1};
+
+  s_.algorithm->train();
+  while (pos_.epoch < s_.epochs) {
+    for (; pos_.batch < per_epoch; ++pos_.batch) {
+      const double lr = s_.schedule->at(pos_.step);
+      set_learning_rate(*s_.optimizer, lr);
+      Batch b = s_.train->batch(pos_.epoch, pos_.batch);
+      b.inputs = b.inputs.to(s_.device);
+      b.targets = b.targets.to(s_.device);
+      s_.optimizer->zero_grad();
+      Losses losses = s_.algorithm->train_step(b);
+      s_.optimizer->step();
+      ++pos_.step;
+
+      std::vector<std::pair<std::string, double>> values{{"lr", lr}};
+      std::string status;
+      for (const auto& [name, value] : losses) {
+        values.emplace_back(name, value.item<double>());
+        status += fmt::format("{} {:.4f} ", name, values.back().second);
+      }
+      if (s_.log_interval > 0 && pos_.step % s_.log_interval == 0) metrics.write("train", pos_.epoch + 1, pos_.step, values);
+      progress.update(pos_.step, pos_.epoch, s_.epochs, status + fmt::format("lr {:.4g}", lr));
+      if (s_.checkpoint_interval > 0 && pos_.step % s_.checkpoint_interval == 0 && pos_.batch + 1 < per_epoch) {
+        ++pos_.batch;  // the position to continue from
+        checkpoint(false);
+        --pos_.batch;
+      }
+    }
+    const bool last_epoch = pos_.epoch + 1 == s_.epochs;
+    bool is_best = false;
+    if ((pos_.epoch + 1) % s_.val_interval == 0 || last_epoch) {
+      last = evaluate(*s_.algorithm, *s_.val, s_.device);
+      is_best = last.top1 > pos_.best_top1;
+      if (is_best) pos_.best_top1 = last.top1;
+      progress.clear();
+      s_.logger->info("epoch {}/{} validation: top-1 {:.2f}% top-5 {:.2f}% (best {:.2f}%)", pos_.epoch + 1,
+                      s_.epochs, last.top1, last.top5, pos_.best_top1);
+      metrics.write("val", pos_.epoch + 1, pos_.step, {{"top1", last.top1}, {"top5", last.top5}});
+    }
+    ++pos_.epoch;
+    pos_.batch = 0;
+    checkpoint(is_best);
+  }
+  progress.clear();
+  if (last.top1 < 0) last = evaluate(*s_.algorithm, *s_.val, s_.device);  // resumed after the last epoch
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  s_.logger->info("training done: validation top-1 {:.2f}% top-5 {:.2f}% (best {:.2f}%), {} in this run",
+                  last.top1, last.top5, pos_.best_top1, format_duration(seconds));
+  return last;
+}
+
+}  // namespace razor::host

@@ -1,0 +1,44 @@
+// Key functions of the SDK classes: their vtables and type_info live here, in librazor_sdk.so, so
+// dynamic_cast and catch-by-type work the same in the host and in every plugin.
+#include "razor/sdk.h"
+
+namespace razor {
+
+const char* sdk_build_tag() { return RAZOR_BUILD_TAG; }
+
+Error::Error(const std::string& what) : std::runtime_error(what) {}
+Error::~Error() = default;
+ConfigError::ConfigError(const std::string& what) : Error(what) {}
+ConfigError::~ConfigError() = default;
+PluginError::PluginError(const std::string& what) : Error(what) {}
+PluginError::~PluginError() = default;
+DataError::DataError(const std::string& what) : Error(what) {}
+DataError::~DataError() = default;
+
+ConfigView::~ConfigView() = default;
+void ConfigView::fail(const std::string& key, const std::string& message) const {
+  std::string p = path();
+  std::string full = key.empty() ? p : (p.empty() ? key : p + "." + key);
+  throw ConfigError(where(key) + ": " + (full.empty() ? "" : full + ": ") + message);
+}
+
+BuildContext::~BuildContext() = default;
+
+Component::~Component() = default;
+void Component::save_state(torch::serialize::OutputArchive&) const {}
+void Component::load_state(torch::serialize::InputArchive&) {}
+
+Model::~Model() = default;
+Loss::~Loss() = default;
+Connector::~Connector() = default;
+Algorithm::~Algorithm() = default;
+Dataset::~Dataset() = default;
+Estimator::~Estimator() = default;
+Mutable::~Mutable() = default;
+Mutator::~Mutator() = default;
+Searcher::~Searcher() = default;
+Pruner::~Pruner() = default;
+Recorder::~Recorder() = default;
+Distiller::~Distiller() = default;
+
+}  // namespace razor

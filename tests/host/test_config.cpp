@@ -1,0 +1,87 @@
+// Config composition: extends, --set overrides, typed reads with declared defaults, unread keys.
+#include <filesystem>
+#include <fstream>
+
+#include "config/config_loader.h"
+#include "config/toml_config_view.h"
+#include "config/unread_keys.h"
+#include "razor/errors.h"
+#include "razor_doctest.hpp"
+
+namespace fs = std::filesystem;
+using namespace razor::host;
+
+namespace {
+
+struct TempDir {
+  fs::path path = fs::temp_directory_path() / fs::path("razor_cfg_" + std::to_string(::getpid()));
+  TempDir() { fs::create_directories(path); }
+  ~TempDir() { fs::remove_all(path); }
+  std::string write(const std::string& name, const std::string& text) const {
+    fs::create_directories((path / name).parent_path());
+    std::ofstream(path / name) << text;
+    return (path / name).string();
+  }
+};
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const razor::Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST_CASE("extends merges deeply, later wins, arrays replace; --set overrides") {
+  TempDir dir;
+  dir.write("_base_/a.toml", "[train]\nepochs = 5\nval_interval = 2\n[data]\nmean = [1.0, 2.0]\n");
+  dir.write("_base_/b.toml", "[train]\nepochs = 7\n");
+  const auto main = dir.write("main.toml",
+                              "extends = ['_base_/a.toml', '_base_/b.toml']\n[data]\nmean = [3.0]\n");
+  auto doc = load_config(main, {"train.val_interval=4", "optimizer.lr=0.5", "data.name='x'"});
+  CHECK(doc->root.at_path("train.epochs").value<std::int64_t>() == 7);
+  CHECK(doc->root.at_path("train.val_interval").value<std::int64_t>() == 4);
+  CHECK(doc->root.at_path("data.mean").as_array()->size() == 1);
+  CHECK(doc->root.at_path("optimizer.lr").value<double>() == 0.5);
+  CHECK(doc->root.at_path("data.name").value<std::string>() == "x");
+  CHECK_FALSE(doc->root.contains("extends"));
+  // Values keep the position of the file they came from.
+  CHECK(where_of(*doc->root.at_path("train.epochs").node(), "") == dir.path.string() + "/_base_/b.toml:2:10");
+}
+
+TEST_CASE("typed reads: declared defaults, required keys, wrong types, unread keys") {
+  TempDir dir;
+  const auto file = dir.write("c.toml", "[train]\nepochs = 'ten'\nepocs = 3\nlr = 0.1\n");
+  auto doc = load_config(file);
+  static const std::vector<razor::OptionInfo> options{{"epochs", "int", nullptr, "epochs"},
+                                                      {"lr", "float", "0.5", "rate"},
+                                                      {"gamma", "float", "0.25", "decay"},
+                                                      {"steps", "int", nullptr, "steps to run"}};
+  auto root = TomlConfigView(doc);
+  auto train = std::dynamic_pointer_cast<const TomlConfigView>(root.table("train"))->bind(&options, "test");
+  CHECK(error_of([&] { train->get<std::int64_t>("epochs"); }) ==
+        file + ":2:10: train.epochs: expected an integer, got string");
+  CHECK(train->get<double>("lr") == 0.1);
+  CHECK(train->get<double>("gamma") == 0.25);
+  CHECK(error_of([&] { train->get<std::int64_t>("steps"); }) ==
+        file + ":1:1: train.steps: missing required key (steps to run)");
+  CHECK(error_of([&] { train->get<double>("undeclared"); }) == "test reads option 'undeclared' that it did not declare");
+  CHECK(error_of([&] { check_all_keys_read(*doc); }) ==
+        file + ":3:9: train.epocs: unknown key (did you mean 'epochs'?)");
+}
+
+TEST_CASE("--set and extends faults name their source") {
+  TempDir dir;
+  const auto a = dir.write("a.toml", "extends = 'b.toml'\n");
+  dir.write("b.toml", "extends = ['a.toml']\n");
+  CHECK(error_of([&] { load_config(a); }) == dir.path.string() + "/b.toml:1:12: extends: cycle: a.toml -> b.toml -> a.toml");
+  const auto c = dir.write("c.toml", "extends = 'missing.toml'\n");
+  CHECK(error_of([&] { load_config(c); }) ==
+        c + ":1:11: extends: file not found: " + dir.path.string() + "/missing.toml");
+  const auto d = dir.write("d.toml", "x = 1\n");
+  CHECK(error_of([&] { load_config(d, {"train.epochs=ten"}); }).rfind("--set train.epochs=ten: invalid TOML value", 0) == 0);
+  CHECK(error_of([&] { load_config(d, {"x.y=1"}); }) == "--set x.y=1: 'x' holds a value of type integer, not a table");
+}
