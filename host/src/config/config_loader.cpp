@@ -16,6 +16,7 @@ namespace {
 toml::table parse_file(const std::string& file, const std::string& referenced_at) {
   std::error_code ec;
   if (!fs::is_regular_file(file, ec)) {
+    if (referenced_at.empty()) throw ConfigError(fmt::format("{}: config file not found", file));
     throw ConfigError(fmt::format("{}: config file not found: {}", referenced_at, file));
   }
   try {
@@ -139,7 +140,7 @@ std::shared_ptr<ConfigDocument> load_config(const std::string& file,
   auto doc = std::make_shared<ConfigDocument>();
   doc->file = file;
   std::vector<std::string> chain;
-  doc->root = load_recursive(file, "razor-host", chain);
+  doc->root = load_recursive(file, "", chain);
   for (const auto& assignment : overrides) apply_override(doc->root, assignment);
   return doc;
 }

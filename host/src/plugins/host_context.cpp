@@ -29,8 +29,9 @@ const RegisteredComponent& resolve_type(const Registry& registry, const ConfigVi
   if (const RegisteredComponent* rc = registry.find(kind, name)) return *rc;
   const auto known = registry.names(kind);
   const std::string guess = closest_match(name, known);
-  table.fail("type", fmt::format("unknown {} '{}'{} (registered {}s: {})", kind, type,
-                                 guess.empty() ? "" : fmt::format(", did you mean '{}'?", guess), kind,
+  const std::string plural = kind.back() == 's' ? kind + "es" : kind + "s";
+  table.fail("type", fmt::format("unknown {} '{}'{} (registered {}: {})", kind, type,
+                                 guess.empty() ? "" : fmt::format(", did you mean '{}'?", guess), plural,
                                  known.empty() ? "none" : fmt::format("{}", fmt::join(known, ", "))));
 }
 

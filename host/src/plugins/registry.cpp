@@ -1,5 +1,6 @@
 #include "plugins/registry.h"
 
+#include <set>
 #include <utility>
 
 #include <c10/util/Exception.h>
@@ -18,9 +19,14 @@ std::string RegisteredComponent::key() const { return fmt::format("{}/{}", info-
 
 void Registry::add(std::shared_ptr<LoadedPlugin> plugin) {
   const PluginDescriptor& d = *plugin->descriptor;
+  std::set<std::string> own;
   for (std::size_t i = 0; i < d.num_components; ++i) {
     const ComponentInfo& info = d.components[i];
     const std::string key = fmt::format("{}/{}", info.kind, info.name);
+    if (!own.insert(key).second) {
+      throw PluginError(fmt::format("{}: duplicate component key '{}': got it twice from plugin '{}', expected it once",
+                                    plugin->file, key, d.name));
+    }
     if (auto it = components_.find(key); it != components_.end()) {
       const LoadedPlugin& first = *it->second.plugin;
       throw PluginError(fmt::format("{}: duplicate component key '{}': got it from plugin '{}', "

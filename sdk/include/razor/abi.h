@@ -5,6 +5,8 @@
 
 #include <torch/version.h>
 
+#include "razor/export.h"
+
 namespace razor {
 
 inline constexpr std::uint32_t kSdkAbiVersion = 1;
@@ -28,6 +30,6 @@ inline constexpr std::uint32_t kSdkAbiVersion = 1;
 #endif
 
 /// The build tag of the SDK library itself (what the host compares plugins against).
-const char* sdk_build_tag();
+RAZOR_API const char* sdk_build_tag();
 
 }  // namespace razor

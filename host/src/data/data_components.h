@@ -1,0 +1,11 @@
+#pragma once
+// The built-in datasets as registry components: dataset/digits, dataset/idx, dataset/cifar10.
+#include <vector>
+
+#include "razor/plugin.h"
+
+namespace razor::host {
+
+std::vector<ComponentInfo> data_components();
+
+}  // namespace razor::host

@@ -1,0 +1,17 @@
+#pragma once
+// Runs razor-host as a child process and captures what it prints, the way a user sees it.
+#include <string>
+
+struct HostResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+/// Runs `razor-host ARGS` from the source tree (so config paths in messages are relative).
+HostResult run_host(const std::string& args);
+
+/// Test fixture plugin folder: build/tests/fixtures/<name>.
+std::string fixture_dir(const std::string& name);
+
+/// A fresh empty temporary folder, removed by the caller when done.
+std::string temp_dir(const std::string& tag);

@@ -1,0 +1,53 @@
+// The bad-config corpus: every file in tests/configs/bad names its exact expected error line
+// (`# expect: ...`, optional `# args: ...`). Each must fail with exit code 2, that one line, and no
+// work dir written.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "host_process.h"
+#include "razor_doctest.hpp"
+
+namespace fs = std::filesystem;
+
+TEST_CASE("bad-config corpus: one exact line, exit code 2, nothing written") {
+  const fs::path corpus = fs::path(RAZOR_SOURCE_DIR) / "tests/configs/bad";
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(corpus))
+    if (e.path().extension() == ".toml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() >= 12);
+  const std::string work = temp_dir("badcfg");
+  for (const auto& file : files) {
+    std::ifstream in(file);
+    std::string expect, args;
+    std::getline(in, expect);
+    REQUIRE(expect.rfind("# expect: ", 0) == 0);
+    expect = expect.substr(10);
+    if (std::string second; std::getline(in, second) && second.rfind("# args: ", 0) == 0) args = second.substr(8);
+    const std::string rel = "tests/configs/bad/" + file.filename().string();
+    const std::string dir = work + "/" + file.stem().string();
+    auto r = run_host("run " + rel + " --work-dir " + dir + " " + args);
+    INFO(rel);
+    CHECK(r.exit_code == 2);
+    CHECK(r.output == expect + "\n");
+    CHECK_FALSE(fs::exists(dir));
+  }
+
+  auto missing = run_host("run tests/configs/bad/no_such_file.toml --work-dir " + work + "/x");
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.output == "error: tests/configs/bad/no_such_file.toml: config file not found\n");
+  auto device = run_host("run configs/baseline/resnet_digits.toml --device tpu --work-dir " + work + "/x");
+  CHECK(device.exit_code == 2);
+  CHECK(device.output == "error: --device tpu: expected cpu, cuda or cuda:N\n");
+  CHECK_FALSE(fs::exists(work + "/x"));
+  fs::remove_all(work);
+}
+
+TEST_CASE("config show prints the composed config") {
+  auto r = run_host("config show configs/baseline/resnet_digits.toml --set train.epochs=3");
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("epochs = 3") != std::string::npos);
+  CHECK(r.output.find("type = 'digits'") != std::string::npos);
+  CHECK(r.output.find("extends") == std::string::npos);
+}

@@ -1,0 +1,87 @@
+// Plugin loading as a user meets it: listing, info, and one clear line for each refused plugin.
+#include <filesystem>
+
+#include "host_process.h"
+#include "razor/abi.h"
+#include "razor_doctest.hpp"
+
+namespace {
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("plugins list shows built-in and plugin components") {
+  auto r = run_host("plugins list");
+  CHECK(r.exit_code == 0);
+  CHECK(contains(r.output, "plugin builtin"));
+  CHECK(contains(r.output, "algorithm/classifier"));
+  CHECK(contains(r.output, "loss/cross_entropy"));
+  CHECK(contains(r.output, "dataset/digits"));
+  CHECK(contains(r.output, "plugin zoo"));
+  CHECK(contains(r.output, "model/resnet"));
+  CHECK(contains(r.output, "estimator/flops"));
+
+  auto good = run_host("--plugin-path " + fixture_dir("good") + " plugins info fixture_good");
+  CHECK(good.exit_code == 0);
+  CHECK(contains(good.output, "plugin fixture_good 1.2.3"));
+  CHECK(contains(good.output, "loss/fixture_l1"));
+  CHECK(contains(good.output, "scale"));
+  CHECK(contains(good.output, "= 1.0"));
+
+  auto version = run_host("version");
+  CHECK(version.exit_code == 0);
+  CHECK(contains(version.output, std::string("build tag ") + RAZOR_BUILD_TAG));
+}
+
+TEST_CASE("refused plugins: one line with the file, what it got and what was expected") {
+  const std::string abi = fixture_dir("wrong_abi") + "/wrong_abi.so";
+  auto r = run_host("--plugin-path " + fixture_dir("wrong_abi") + " plugins list");
+  CHECK(r.exit_code == 1);
+  CHECK(contains(r.output, "refused: " + abi + ": wrong ABI version: got " + std::to_string(razor::kSdkAbiVersion + 98) +
+                               ", expected " + std::to_string(razor::kSdkAbiVersion) +
+                               " (rebuild the plugin against this razor SDK)\n"));
+
+  // Any other command refuses to go on: one line, exit code 3.
+  auto run = run_host("--plugin-path " + fixture_dir("wrong_abi") + " plugins info builtin");
+  CHECK(run.exit_code == 3);
+  CHECK(run.output == "error: " + abi + ": wrong ABI version: got " + std::to_string(razor::kSdkAbiVersion + 98) +
+                          ", expected " + std::to_string(razor::kSdkAbiVersion) +
+                          " (rebuild the plugin against this razor SDK)\n");
+
+  const std::string tag = fixture_dir("wrong_build_tag") + "/wrong_build_tag.so";
+  auto t = run_host("--plugin-path " + fixture_dir("wrong_build_tag") + " plugins info builtin");
+  CHECK(t.exit_code == 3);
+  CHECK(t.output == "error: " + tag + ": wrong build tag: got 'torch-1.12 cxx11abi-0 gcc-9', expected '" +
+                        RAZOR_BUILD_TAG + "' (rebuild the plugin with the same LibTorch, C++ ABI and compiler)\n");
+
+  const std::string none = fixture_dir("no_entry") + "/no_entry.so";
+  auto n = run_host("--plugin-path " + fixture_dir("no_entry") + " plugins info builtin");
+  CHECK(n.exit_code == 3);
+  CHECK(n.output == "error: " + none +
+                        ": no entry point: got no symbol 'razor_plugin_descriptor', expected a razor plugin declared "
+                        "with RAZOR_PLUGIN\n");
+
+  const std::string good = fixture_dir("good") + "/good.so";
+  const std::string dup = fixture_dir("duplicate_key") + "/duplicate_key.so";
+  auto d = run_host("--plugin-path " + fixture_dir("good") + " --plugin-path " + fixture_dir("duplicate_key") +
+                    " plugins info builtin");
+  CHECK(d.exit_code == 3);
+  CHECK(d.output == "error: " + dup +
+                        ": duplicate component key 'loss/fixture_l1': got it from plugin 'fixture_duplicate', expected "
+                        "it only once (already registered by plugin 'fixture_good' from " +
+                        good + ")\n");
+}
+
+TEST_CASE("a factory that throws is reported with its plugin and component") {
+  const std::string dir = temp_dir("throwing");
+  const std::string so = fixture_dir("throwing_factory") + "/throwing_factory.so";
+  auto r = run_host("--plugin-path " + fixture_dir("throwing_factory") +
+                    " run configs/baseline/resnet_digits.toml --work-dir " + dir + "/w" +
+                    " --set \"algorithm.architecture={type='fixture_throws'}\"");
+  CHECK(r.exit_code == 3);
+  CHECK(r.output == "error: plugin 'fixture_throwing' (" + so +
+                        "), component model/fixture_throws: deliberate failure in the fixture factory\n");
+  CHECK_FALSE(std::filesystem::exists(dir + "/w"));
+  std::filesystem::remove_all(dir);
+}
