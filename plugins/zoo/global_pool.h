@@ -1,0 +1,9 @@
+#pragma once
+// Global average pooling to [N, C], the end of every zoo backbone (include from .cpp files only).
+#include <ATen/ATen.h>
+
+namespace razor::zoo {
+
+inline at::Tensor global_pool(const at::Tensor& x) { return at::adaptive_avg_pool2d(x, {1, 1}).flatten(1); }
+
+}  // namespace razor::zoo

@@ -1,0 +1,39 @@
+#include "resnet.h"
+
+#include <ATen/ATen.h>
+
+#include "global_pool.h"
+
+namespace razor::zoo {
+
+BasicBlockImpl::BasicBlockImpl(std::int64_t in, std::int64_t out, std::int64_t stride) {
+  conv1 = register_module("conv1", ConvBn(ConvBnOptions(in, out, 3).stride(stride)));
+  conv2 = register_module("conv2", ConvBn(ConvBnOptions(out, out, 3).activation(Activation::none)));
+  if (stride != 1 || in != out) {
+    shortcut = register_module("shortcut", ConvBn(ConvBnOptions(in, out, 1).stride(stride).activation(Activation::none)));
+  }
+}
+
+at::Tensor BasicBlockImpl::forward(at::Tensor x) {
+  at::Tensor identity = shortcut ? shortcut->forward(x) : x;
+  return at::relu(conv2->forward(conv1->forward(x)) + identity);
+}
+
+ResNetImpl::ResNetImpl(const ResNetOptions& o) : options(o) {
+  stem = register_module("stem", ConvBn(ConvBnOptions(o.in_channels(), o.stem_channels(), 3)));
+  stages = register_module("stages", torch::nn::Sequential());
+  std::int64_t channels = o.stem_channels();
+  for (std::size_t s = 0; s < o.widths().size(); ++s) {
+    for (std::int64_t b = 0; b < o.blocks()[s]; ++b) {
+      stages->push_back(BasicBlock(channels, o.widths()[s], b == 0 ? o.strides()[s] : 1));
+      channels = o.widths()[s];
+    }
+  }
+  fc = register_module("fc", torch::nn::Linear(channels, o.num_classes()));
+}
+
+at::Tensor ResNetImpl::forward(const at::Tensor& x) {
+  return fc->forward(global_pool(stages->forward(stem->forward(x))));
+}
+
+}  // namespace razor::zoo

@@ -1,0 +1,73 @@
+#include "zoo_options.h"
+
+#include <string>
+
+namespace razor::zoo {
+namespace {
+
+std::int64_t positive(const razor::ConfigView& cfg, const std::string& key) {
+  const auto v = cfg.get<std::int64_t>(key);
+  if (v <= 0) cfg.fail(key, "must be positive");
+  return v;
+}
+
+// An int list of positive values with one entry per stage (the length of `widths`).
+std::vector<std::int64_t> per_stage(const razor::ConfigView& cfg, const std::string& key, std::size_t stages) {
+  auto v = cfg.get<std::vector<std::int64_t>>(key);
+  if (v.size() != stages) {
+    cfg.fail(key, "needs one value per stage (" + std::to_string(stages) + " widths), got " + std::to_string(v.size()));
+  }
+  for (auto x : v)
+    if (x <= 0) cfg.fail(key, "values must be positive");
+  return v;
+}
+
+std::vector<std::int64_t> widths(const razor::ConfigView& cfg) {
+  auto w = cfg.get<std::vector<std::int64_t>>("widths");
+  if (w.empty()) cfg.fail("widths", "needs at least one stage");
+  for (auto x : w)
+    if (x <= 0) cfg.fail("widths", "values must be positive");
+  return w;
+}
+
+}  // namespace
+
+ResNetOptions resnet_options(const razor::ConfigView& cfg) {
+  const auto w = widths(cfg);
+  return ResNetOptions()
+      .in_channels(positive(cfg, "in_channels"))
+      .num_classes(positive(cfg, "num_classes"))
+      .stem_channels(positive(cfg, "stem_channels"))
+      .widths(w)
+      .blocks(per_stage(cfg, "blocks", w.size()))
+      .strides(per_stage(cfg, "strides", w.size()));
+}
+
+MobileNetV2Options mobilenet_v2_options(const razor::ConfigView& cfg) {
+  const auto w = widths(cfg);
+  return MobileNetV2Options()
+      .in_channels(positive(cfg, "in_channels"))
+      .num_classes(positive(cfg, "num_classes"))
+      .stem_channels(positive(cfg, "stem_channels"))
+      .widths(w)
+      .repeats(per_stage(cfg, "repeats", w.size()))
+      .strides(per_stage(cfg, "strides", w.size()))
+      .expand_ratio(positive(cfg, "expand_ratio"))
+      .last_channels(positive(cfg, "last_channels"));
+}
+
+ShuffleNetV2Options shufflenet_v2_options(const razor::ConfigView& cfg) {
+  const auto w = widths(cfg);
+  for (auto x : w)
+    if (x % 2 != 0) cfg.fail("widths", "values must be even (units split channels in halves)");
+  return ShuffleNetV2Options()
+      .in_channels(positive(cfg, "in_channels"))
+      .num_classes(positive(cfg, "num_classes"))
+      .stem_channels(positive(cfg, "stem_channels"))
+      .widths(w)
+      .repeats(per_stage(cfg, "repeats", w.size()))
+      .strides(per_stage(cfg, "strides", w.size()))
+      .last_channels(positive(cfg, "last_channels"));
+}
+
+}  // namespace razor::zoo

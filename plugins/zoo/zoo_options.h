@@ -1,0 +1,14 @@
+#pragma once
+// Reading the zoo networks' options from a config, with the checks the networks rely on.
+#include "mobilenet_v2.h"
+#include "razor/config.h"
+#include "resnet.h"
+#include "shufflenet_v2.h"
+
+namespace razor::zoo {
+
+ResNetOptions resnet_options(const razor::ConfigView& cfg);
+MobileNetV2Options mobilenet_v2_options(const razor::ConfigView& cfg);
+ShuffleNetV2Options shufflenet_v2_options(const razor::ConfigView& cfg);
+
+}  // namespace razor::zoo
