@@ -7,8 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-HostResult run_host(const std::string& args) {
-  const std::string cmd = std::string("cd ") + RAZOR_SOURCE_DIR + " && " + RAZOR_HOST_EXE + " " + args + " 2>&1";
+HostResult run_host(const std::string& args, const std::string& env) {
+  const std::string cmd = std::string("cd ") + RAZOR_SOURCE_DIR + " && " + env + " " + RAZOR_HOST_EXE + " " + args + " 2>&1";
   HostResult result;
   FILE* pipe = ::popen(cmd.c_str(), "r");
   if (!pipe) return result;

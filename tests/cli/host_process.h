@@ -7,8 +7,9 @@ struct HostResult {
   std::string output;  // stdout and stderr together
 };
 
-/// Runs `razor-host ARGS` from the source tree (so config paths in messages are relative).
-HostResult run_host(const std::string& args);
+/// Runs `razor-host ARGS` from the source tree (so config paths in messages are relative), with
+/// optional `NAME=value` environment assignments.
+HostResult run_host(const std::string& args, const std::string& env = "");
 
 /// Test fixture plugin folder: build/tests/fixtures/<name>.
 std::string fixture_dir(const std::string& name);

@@ -29,6 +29,11 @@ TEST_CASE("plugins list shows built-in and plugin components") {
   CHECK(contains(good.output, "scale"));
   CHECK(contains(good.output, "= 1.0"));
 
+  // RAZOR_PLUGIN_PATH is searched too.
+  auto env = run_host("plugins list", "RAZOR_PLUGIN_PATH=" + fixture_dir("good"));
+  CHECK(env.exit_code == 0);
+  CHECK(contains(env.output, "plugin fixture_good 1.2.3"));
+
   auto version = run_host("version");
   CHECK(version.exit_code == 0);
   CHECK(contains(version.output, std::string("build tag ") + RAZOR_BUILD_TAG));
