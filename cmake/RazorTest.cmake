@@ -15,7 +15,9 @@ function(razor_add_test name)
   target_compile_definitions(${name} PRIVATE
     RAZOR_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     RAZOR_BINARY_DIR="${PROJECT_BINARY_DIR}"
-    RAZOR_HOST_EXE="$<TARGET_FILE:razor-host>")
+    RAZOR_HOST_EXE="$<TARGET_FILE:razor-host>"
+    RAZOR_CMAKE="${CMAKE_COMMAND}"
+    RAZOR_PLUGIN_INSTALL_DIR="${RAZOR_PLUGIN_INSTALL_DIR}")
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/tests)
   add_test(NAME ${name} COMMAND ${name} WORKING_DIRECTORY ${PROJECT_BINARY_DIR})
   set_tests_properties(${name} PROPERTIES ENVIRONMENT "OPENBLAS_NUM_THREADS=1")

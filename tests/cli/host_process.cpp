@@ -8,7 +8,11 @@
 #include <unistd.h>
 
 HostResult run_host(const std::string& args, const std::string& env) {
-  const std::string cmd = std::string("cd ") + RAZOR_SOURCE_DIR + " && " + env + " " + RAZOR_HOST_EXE + " " + args + " 2>&1";
+  return run_in_source_dir(env + " " + RAZOR_HOST_EXE + " " + args);
+}
+
+HostResult run_in_source_dir(const std::string& command) {
+  const std::string cmd = std::string("cd ") + RAZOR_SOURCE_DIR + " && " + command + " 2>&1";
   HostResult result;
   FILE* pipe = ::popen(cmd.c_str(), "r");
   if (!pipe) return result;

@@ -11,6 +11,9 @@ struct HostResult {
 /// optional `NAME=value` environment assignments.
 HostResult run_host(const std::string& args, const std::string& env = "");
 
+/// Runs a shell command line from the source tree.
+HostResult run_in_source_dir(const std::string& command);
+
 /// Test fixture plugin folder: build/tests/fixtures/<name>.
 std::string fixture_dir(const std::string& name);
 

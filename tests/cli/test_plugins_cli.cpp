@@ -90,3 +90,15 @@ TEST_CASE("a factory that throws is reported with its plugin and component") {
   CHECK_FALSE(std::filesystem::exists(dir + "/w"));
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("an installed razor-host finds its plugins in the install folder") {
+  const std::string prefix = temp_dir("install");
+  auto install = run_in_source_dir(std::string(RAZOR_CMAKE) + " --install " + RAZOR_BINARY_DIR + " --prefix " + prefix);
+  INFO(install.output);
+  REQUIRE(install.exit_code == 0);
+  auto r = run_in_source_dir(prefix + "/bin/razor-host plugins list");
+  CHECK(r.exit_code == 0);
+  CHECK(contains(r.output, "from " + prefix + "/" + RAZOR_PLUGIN_INSTALL_DIR + "/razor_zoo.so"));
+  CHECK_FALSE(contains(r.output, RAZOR_BINARY_DIR));  // nothing from the build tree
+  std::filesystem::remove_all(prefix);
+}

@@ -73,7 +73,6 @@ std::vector<std::string> plugin_search_path(const std::vector<std::string>& cli_
   }
   const fs::path exe_dir = boost::dll::program_location().parent_path().string();
   folders.push_back((exe_dir / ".." / RAZOR_PLUGIN_INSTALL_DIR).lexically_normal().string());
-  folders.push_back(RAZOR_BUILD_PLUGIN_DIR);
   return folders;
 }
 

@@ -20,7 +20,8 @@ struct LoadedPlugin {
 std::shared_ptr<LoadedPlugin> load_plugin(const std::string& file);
 
 /// The folders searched for plugins, in order: --plugin-path entries, RAZOR_PLUGIN_PATH (colon
-/// separated), the install folder next to the executable, the build tree.
+/// separated), then lib/razor/plugins next to the executable's bin/ — the install folder, or the
+/// build tree's, which has the same layout.
 std::vector<std::string> plugin_search_path(const std::vector<std::string>& cli_paths);
 
 /// Every `*.so` in the folders, in search order, each file once.
