@@ -9,17 +9,15 @@
 #include <ATen/Parallel.h>
 #include <c10/core/GradMode.h>
 #include <fmt/format.h>
-#include <spdlog/sinks/basic_file_sink.h>
-#include <spdlog/spdlog.h>
 
 #include "config/config_loader.h"
 #include "config/toml_config_view.h"
 #include "config/unread_keys.h"
 #include "plugins/host_context.h"
 #include "plugins/load_registry.h"
-#include "razor/dataset.h"
 #include "razor/errors.h"
 #include "razor/estimator.h"
+#include "run/data_setup.h"
 #include "run/logging.h"
 #include "run/sections.h"
 #include "train/optimizer_factory.h"
@@ -48,12 +46,6 @@ c10::Device parse_device(const ConfigView& runtime, const std::string& cli) {
 }
 
 std::string shape_text(at::IntArrayRef sizes) { return fmt::format("[{}]", fmt::join(sizes, ", ")); }
-
-std::shared_ptr<const TomlConfigView> section(const TomlConfigView& root, const std::string& key,
-                                              const std::vector<OptionInfo>& options) {
-  auto view = std::dynamic_pointer_cast<const TomlConfigView>(root.table(key));
-  return view->bind(&options, fmt::format("host section [{}]", view->path()));
-}
 
 }  // namespace
 
@@ -84,27 +76,6 @@ void run_command(const RunOptions& options) {
   std::shared_ptr<Estimator> estimator;
   if (root->has("estimator")) estimator = ctx.build<Estimator>("estimator");
 
-  auto data = section(*root, "data", sections::data());
-  auto augment_view = section(*data, "augment", sections::augment());
-  auto dataset = HostContext(*registry, data, settings).build<Dataset>("dataset");
-  const auto batch_size = data->get<std::int64_t>("batch_size");
-  const auto val_batch_size = data->get<std::int64_t>("val_batch_size");
-  if (batch_size <= 0) data->fail("batch_size", "must be positive");
-  if (val_batch_size <= 0) data->fail("val_batch_size", "must be positive");
-  const std::string validation = data->get<std::string>("validation");
-  if (validation != "auto" && validation != "split" && validation != "test")
-    data->fail("validation", "expected 'auto', 'split' or 'test'");
-  const bool use_test = validation == "test" || (validation == "auto" && dataset->has_split(Split::test));
-  if (use_test && !dataset->has_split(Split::test))
-    data->fail("validation", "the dataset has no test split; use 'split'");
-  const double val_split = use_test ? 0.0 : data->get<double>("val_split");
-  if (!use_test && (val_split <= 0.0 || val_split >= 1.0)) data->fail("val_split", "must be in (0, 1)");
-  const auto split_seed = static_cast<std::uint64_t>(data->get<std::int64_t>("split_seed"));
-  Normalization norm{data->get<std::vector<double>>("mean"), data->get<std::vector<double>>("std")};
-  if (norm.mean.size() != norm.std.size()) data->fail("std", "needs one value per mean value");
-  Augmentation aug{augment_view->get<std::int64_t>("crop_padding"), augment_view->get<bool>("horizontal_flip")};
-  if (aug.crop_padding < 0) augment_view->fail("crop_padding", "must not be negative");
-
   auto train_view = section(*root, "train", sections::train());
   const auto epochs = train_view->get<std::int64_t>("epochs");
   const auto val_interval = train_view->get<std::int64_t>("val_interval");
@@ -112,21 +83,10 @@ void run_command(const RunOptions& options) {
   if (val_interval <= 0) train_view->fail("val_interval", "must be positive");
 
   // Data: loading may fail on bad files (DataError), still before anything is written.
-  LabelledImages train_data, val_data;
-  if (use_test) {
-    train_data = dataset->load(Split::train);
-    val_data = dataset->load(Split::test);
-  } else {
-    std::tie(train_data, val_data) = split_train_val(dataset->load(Split::train), val_split, split_seed);
-  }
-  if (!norm.mean.empty() && static_cast<std::int64_t>(norm.mean.size()) != train_data.images.size(1))
-    data->fail("mean", fmt::format("has {} values, the images have {} channels", norm.mean.size(),
-                                   train_data.images.size(1)));
+  DataSetup data = prepare_data(*root, *registry, settings);
   TrainerSetup setup;
-  setup.train = std::make_unique<BatchLoader>(train_data, batch_size, true, settings.seed, aug, norm);
-  setup.val = std::make_unique<BatchLoader>(val_data, val_batch_size, false, settings.seed, Augmentation{}, norm);
-  if (setup.train->batches_per_epoch() == 0)
-    data->fail("batch_size", fmt::format("is larger than the {} training images", train_data.labels.size(0)));
+  setup.train = std::move(data.train);
+  setup.val = std::move(data.val);
 
   algorithm->to(settings.device);
   auto optimizer_view = section(*root, "optimizer", sections::optimizer());
@@ -143,7 +103,7 @@ void run_command(const RunOptions& options) {
     algorithm->eval();
     at::Tensor logits = algorithm->predict(probe.inputs.narrow(0, 0, 1).to(settings.device));
     algorithm->train();
-    const auto max_label = train_data.labels.max().item<std::int64_t>();
+    const auto max_label = data.max_label;
     if (logits.dim() != 2 || logits.size(1) <= max_label) {
       throw Error(fmt::format("{}: the model gives logits of shape {} but the labels go up to {}",
                               root->where("algorithm"), shape_text(logits.sizes()), max_label));
@@ -169,10 +129,9 @@ void run_command(const RunOptions& options) {
   log.info("razor-host {} ({}), config {}", RAZOR_VERSION, sdk_build_tag(), options.config);
   log.info("work dir {}; device {}; threads {}; seed {}", work_dir, settings.device.str(), at::get_num_threads(),
            settings.seed);
-  log.info("data: {}; {} training images, {} validation images ({})", dataset->describe(),
-           train_data.labels.size(0), val_data.labels.size(0), use_test ? "test split" : "held-out split");
+  log.info("data: {}", data.description);
   if (estimator) {
-    auto shape = train_data.images.sizes().vec();
+    auto shape = data.image_shape;
     shape[0] = 1;
     auto costs = estimator->estimate(algorithm->model(), shape);
     std::string text;
