@@ -1,5 +1,6 @@
 // Plugin loading as a user meets it: listing, info, and one clear line for each refused plugin.
 #include <filesystem>
+#include <fstream>
 
 #include "host_process.h"
 #include "razor/abi.h"
@@ -76,6 +77,16 @@ TEST_CASE("refused plugins: one line with the file, what it got and what was exp
                         ": duplicate component key 'loss/fixture_l1': got it from plugin 'fixture_duplicate', expected "
                         "it only once (already registered by plugin 'fixture_good' from " +
                         good + ")\n");
+}
+
+TEST_CASE("a file that is not a shared library is refused with the loader's reason") {
+  const std::string dir = temp_dir("notelf");
+  std::ofstream(dir + "/broken.so") << std::string(200, '#');  // long enough to have a header
+  auto r = run_host("--plugin-path " + dir + " plugins info builtin");
+  CHECK(r.exit_code == 3);
+  CHECK(r.output == "error: " + dir + "/broken.so: cannot load: " + dir +
+                        "/broken.so: invalid ELF header\n");
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("a factory that throws is reported with its plugin and component") {

@@ -19,16 +19,17 @@ namespace razor::host {
 std::shared_ptr<LoadedPlugin> load_plugin(const std::string& file) {
   auto plugin = std::make_shared<LoadedPlugin>();
   plugin->file = file;
-  // dlopen directly first so the loader's own message (missing symbol, wrong ELF class) is kept;
-  // Boost.DLL then owns the handle's lifetime.
-  if (void* probe = ::dlopen(file.c_str(), RTLD_LAZY | RTLD_LOCAL)) {
-    ::dlclose(probe);
-  } else {
+  // dlopen directly first: Boost.DLL clears dlerror(), and the loader's own message (missing
+  // symbol, wrong ELF class) is what the user needs. The probe handle stays open until Boost.DLL has
+  // its own, so the library is loaded (and initialised) once.
+  void* probe = ::dlopen(file.c_str(), RTLD_LAZY | RTLD_LOCAL);
+  if (!probe) {
     const char* why = ::dlerror();
     throw PluginError(fmt::format("{}: cannot load: {}", file, why ? why : "unknown dlopen error"));
   }
   plugin->library = std::make_shared<boost::dll::shared_library>(
       boost::dll::fs::path(file), boost::dll::load_mode::rtld_lazy | boost::dll::load_mode::rtld_local);
+  ::dlclose(probe);
 
   const char* entry = RAZOR_STR(RAZOR_PLUGIN_ENTRY);
   if (!plugin->library->has(entry)) {
