@@ -51,3 +51,30 @@ TEST_CASE("config show prints the composed config") {
   CHECK(r.output.find("type = 'digits'") != std::string::npos);
   CHECK(r.output.find("extends") == std::string::npos);
 }
+
+TEST_CASE("data and model faults: one line, exit code 1, nothing written") {
+  const std::string work = temp_dir("datafault");
+  auto missing = run_host("run configs/baseline/resnet_digits.toml --work-dir " + work + "/a" +
+                          " --set \"data.dataset={type='idx', root='/nonexistent'}\"");
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.output ==
+        "error: /nonexistent/train-images-idx3-ubyte: cannot open: No such file or directory (nor "
+        "/nonexistent/train-images-idx3-ubyte.gz)\n");
+
+  auto channels = run_host("run configs/baseline/resnet_digits.toml --work-dir " + work + "/b" +
+                           " --set algorithm.architecture.in_channels=3");
+  CHECK(channels.exit_code == 1);
+  CHECK(channels.output.rfind("error: configs/baseline/resnet_digits.toml:8:1: the model does not accept images of "
+                              "shape [1, 1, 8, 8]: ", 0) == 0);
+  CHECK(std::count(channels.output.begin(), channels.output.end(), '\n') == 1);
+
+  auto classes = run_host("run configs/baseline/resnet_digits.toml --work-dir " + work + "/c" +
+                          " --set algorithm.architecture.num_classes=5");
+  CHECK(classes.exit_code == 1);
+  CHECK(classes.output == "error: configs/baseline/resnet_digits.toml:8:1: the model gives logits of shape [1, 5] "
+                          "but the labels go up to 9\n");
+  CHECK_FALSE(fs::exists(work + "/a"));
+  CHECK_FALSE(fs::exists(work + "/b"));
+  CHECK_FALSE(fs::exists(work + "/c"));
+  fs::remove_all(work);
+}

@@ -96,12 +96,12 @@ void run_command(const RunOptions& options) {
                                                 setup.train->batches_per_epoch(), epochs);
   check_all_keys_read(*doc);
 
-  // The model must accept the data: one forward on a validation batch.
-  Batch probe = setup.val->batch(0, 0);
+  // The model must accept the data: one forward (eval mode, no gradients) on one validation image.
+  const at::Tensor probe = setup.val->batch(0, 0).inputs.narrow(0, 0, 1);
   try {
     c10::NoGradGuard no_grad;
     algorithm->eval();
-    at::Tensor logits = algorithm->predict(probe.inputs.narrow(0, 0, 1).to(settings.device));
+    at::Tensor logits = algorithm->predict(probe.to(settings.device));
     algorithm->train();
     const auto max_label = data.max_label;
     if (logits.dim() != 2 || logits.size(1) <= max_label) {
@@ -111,7 +111,7 @@ void run_command(const RunOptions& options) {
   } catch (const c10::Error& e) {
     const std::string what = e.what_without_backtrace();
     throw Error(fmt::format("{}: the model does not accept images of shape {}: {}", root->where("algorithm"),
-                            shape_text(probe.inputs.sizes()), what.substr(0, what.find('\n'))));
+                            shape_text(probe.sizes()), what.substr(0, what.find('\n'))));
   }
 
   // 2. Write the work dir and run.
