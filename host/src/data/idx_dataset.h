@@ -1,40 +1,53 @@
 #pragma once
-// dataset/idx: MNIST-format IDX files (MNIST, Fashion-MNIST), plain or gzip-compressed.
+// dataset/idx: MNIST-style IDX files (MNIST, Fashion-MNIST, KMNIST, ...), plain or gzipped.
 #include <cstdint>
 #include <string>
+
+#include <ATen/core/Tensor.h>
 
 #include "razor/context.h"
 #include "razor/dataset.h"
 
 namespace razor::host {
 
-struct IdxFiles {
-  std::string root;
-  std::string train_images = "train-images-idx3-ubyte", train_labels = "train-labels-idx1-ubyte";
-  std::string test_images = "t10k-images-idx3-ubyte", test_labels = "t10k-labels-idx1-ubyte";
-  std::int64_t num_classes = 10;
+/// File names inside the root directory (an absolute name ignores the root). For each, the plain
+/// file is used when present, else the same name with ".gz"; a name ending in ".gz" is used as is.
+struct IdxFileNames {
+  std::string train_images;
+  std::string train_labels;
+  std::string test_images;
+  std::string test_labels;
 };
 
 class IdxDataset final : public Dataset {
  public:
-  explicit IdxDataset(IdxFiles files);
+  IdxDataset(std::string root, IdxFileNames files, std::int64_t num_classes);
   /// Options: root, train_images, train_labels, test_images, test_labels, num_classes.
   explicit IdxDataset(const BuildContext& ctx);
 
   bool has_split(Split) const override { return true; }
-  /// Images [N,1,H,W] float (byte/255), labels [N] int64. Each name is used as is when the file
-  /// exists, else with ".gz". Throws DataError naming the file for any fault.
+  /// Images [N,1,H,W] float = byte/255, labels [N] int64. Reads the files on every call.
   LabelledImages load(Split split) const override;
-  std::int64_t num_classes() const override { return files_.num_classes; }
+  std::int64_t num_classes() const override { return num_classes_; }
+  /// "idx (<root>: 60000 train + 10000 test images 1x28x28, 10 classes)"; reads only the headers,
+  /// and falls back to "idx (<root>, 10 classes)" when they cannot be read.
   std::string describe() const override;
 
+  const std::string& root() const { return root_; }
+  const IdxFileNames& files() const { return files_; }
+  /// The file that will be read for a name: root/name, else root/name.gz. Throws DataError
+  /// "<root>/<name>(.gz): cannot open: No such file or directory" when neither exists.
+  std::string resolve(const std::string& name) const;
+
  private:
-  IdxFiles files_;
+  std::string root_;
+  IdxFileNames files_;
+  std::int64_t num_classes_;
 };
 
-/// Parses IDX image bytes (magic 0x00000803): [N,1,H,W] float in [0,1].
-at::Tensor parse_idx_images(const std::string& bytes, const std::string& name);
-/// Parses IDX label bytes (magic 0x00000801): [N] int64.
-at::Tensor parse_idx_labels(const std::string& bytes, const std::string& name);
+/// Decodes an IDX image file (magic 0x00000803) held in memory into [N,1,H,W] float in [0,1].
+at::Tensor decode_idx_images(const std::string& bytes, const std::string& name);
+/// Decodes an IDX label file (magic 0x00000801) into [N] int64, each checked < num_classes.
+at::Tensor decode_idx_labels(const std::string& bytes, const std::string& name, std::int64_t num_classes);
 
 }  // namespace razor::host

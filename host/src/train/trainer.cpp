@@ -63,7 +63,7 @@ Accuracy Trainer::run() {
 
   s_.algorithm->train();
   while (pos_.epoch < s_.epochs) {
-    for (; pos_.batch < per_epoch; ++pos_.batch) {
+    while (pos_.batch < per_epoch) {
       const double lr = s_.schedule->at(pos_.step);
       set_learning_rate(*s_.optimizer, lr);
       Batch b = s_.train->batch(pos_.epoch, pos_.batch);
@@ -82,10 +82,10 @@ Accuracy Trainer::run() {
       }
       if (s_.log_interval > 0 && pos_.step % s_.log_interval == 0) metrics.write("train", pos_.epoch + 1, pos_.step, values);
       progress.update(pos_.step, pos_.epoch, s_.epochs, status + fmt::format("lr {:.4g}", lr));
-      if (s_.checkpoint_interval > 0 && pos_.step % s_.checkpoint_interval == 0 && pos_.batch + 1 < per_epoch) {
-        ++pos_.batch;  // the position to continue from
+      ++pos_.batch;
+      // Mid-epoch checkpoints; the epoch's end always writes one below.
+      if (s_.checkpoint_interval > 0 && pos_.step % s_.checkpoint_interval == 0 && pos_.batch < per_epoch) {
         checkpoint(false);
-        --pos_.batch;
       }
     }
     const bool last_epoch = pos_.epoch + 1 == s_.epochs;
