@@ -45,6 +45,17 @@ c10::Device parse_device(const ConfigView& runtime, const std::string& cli) {
   return device;
 }
 
+// 774282 -> "774.3 K".
+std::string si_text(double v) {
+  const char* units[] = {"", " K", " M", " G", " T"};
+  int u = 0;
+  while (v >= 1000.0 && u < 4) {
+    v /= 1000.0;
+    ++u;
+  }
+  return fmt::format("{:.1f}{}", v, units[u]);
+}
+
 std::string shape_text(at::IntArrayRef sizes) { return fmt::format("[{}]", fmt::join(sizes, ", ")); }
 
 }  // namespace
@@ -134,9 +145,9 @@ void run_command(const RunOptions& options) {
     auto shape = data.image_shape;
     shape[0] = 1;
     auto costs = estimator->estimate(algorithm->model(), shape);
-    std::string text;
-    for (const auto& [name, value] : costs) text += fmt::format("{} {:.4g}  ", name, value);
-    log.info("model costs per image: {}", text);
+    std::vector<std::string> parts;
+    for (const auto& [name, value] : costs) parts.push_back(fmt::format("{} {:.0f} ({})", name, value, si_text(value)));
+    log.info("model costs per image: {}", fmt::join(parts, ", "));
   }
 
   setup.algorithm = algorithm;
