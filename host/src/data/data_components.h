@@ -1,5 +1,5 @@
 #pragma once
-// The built-in datasets as registry components: dataset/digits, dataset/idx, dataset/cifar10.
+// The host's built-in datasets as registry entries: dataset/digits, dataset/idx, dataset/cifar10.
 #include <vector>
 
 #include "razor/plugin.h"

@@ -128,7 +128,7 @@ std::string IdxDataset::resolve(const std::string& name) const {
   std::error_code ec;
   if (fs::exists(plain, ec)) return plain;
   if (fs::exists(plain + ".gz", ec)) return plain + ".gz";
-  throw DataError(plain + "(.gz): cannot open: No such file or directory");
+  throw DataError(plain + ": cannot open: No such file or directory (nor " + plain + ".gz)");
 }
 
 LabelledImages IdxDataset::load(Split split) const {

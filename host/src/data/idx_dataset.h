@@ -36,7 +36,7 @@ class IdxDataset final : public Dataset {
   const std::string& root() const { return root_; }
   const IdxFileNames& files() const { return files_; }
   /// The file that will be read for a name: root/name, else root/name.gz. Throws DataError
-  /// "<root>/<name>(.gz): cannot open: No such file or directory" when neither exists.
+  /// "<root>/<name>: cannot open: No such file or directory (nor <root>/<name>.gz)" when neither exists.
   std::string resolve(const std::string& name) const;
 
  private:
