@@ -111,6 +111,8 @@ TEST_CASE("baseline digits run; kill and resume is bit-identical") {
   INFO(resumed.output);
   REQUIRE(resumed.exit_code == 0);
   CHECK(resumed.output.find("resumed from") != std::string::npos);
+  CHECK(resumed.output.find("config differs") == std::string::npos);  // same config: no warning
+  CHECK_FALSE(fs::exists(killed + "/config.previous.toml"));
 
   torch::serialize::InputArchive a, b;
   a.load_from(ref + "/model.pt");

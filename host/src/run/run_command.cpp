@@ -2,6 +2,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 #include <thread>
 
 #include <ATen/ATen.h>
@@ -133,7 +135,19 @@ void run_command(const RunOptions& options) {
   }
   fs::create_directories(work_dir);
   add_file_log(*settings.logger, work_dir + "/log.txt", options.resume);
-  std::ofstream(work_dir + "/config.toml") << doc->root << '\n';
+  std::ostringstream composed;
+  composed << doc->root << '\n';
+  const std::string config_file = work_dir + "/config.toml";
+  if (options.resume) {
+    std::ifstream before(config_file);
+    const std::string previous((std::istreambuf_iterator<char>(before)), std::istreambuf_iterator<char>());
+    if (fs::exists(config_file) && previous != composed.str()) {
+      settings.logger->warn("warning: the config differs from the one this work dir was started with; "
+                            "resuming with the new one (the old one is kept as config.previous.toml)");
+      fs::copy_file(config_file, work_dir + "/config.previous.toml", fs::copy_options::overwrite_existing);
+    }
+  }
+  std::ofstream(config_file) << composed.str();
 
   at::set_num_threads(static_cast<int>(threads));
   auto& log = *settings.logger;
