@@ -32,26 +32,27 @@ std::vector<std::int64_t> widths(const razor::ConfigView& cfg) {
 
 }  // namespace
 
-ResNetOptions resnet_options(const razor::ConfigView& cfg) {
-  const auto w = widths(cfg);
-  return ResNetOptions()
-      .in_channels(positive(cfg, "in_channels"))
+// The options every zoo network shares: in_channels, num_classes, stem_channels, widths, strides.
+template <class Options>
+Options common_options(const razor::ConfigView& cfg, const std::vector<std::int64_t>& w) {
+  Options o;
+  o.in_channels(positive(cfg, "in_channels"))
       .num_classes(positive(cfg, "num_classes"))
       .stem_channels(positive(cfg, "stem_channels"))
       .widths(w)
-      .blocks(per_stage(cfg, "blocks", w.size()))
       .strides(per_stage(cfg, "strides", w.size()));
+  return o;
+}
+
+ResNetOptions resnet_options(const razor::ConfigView& cfg) {
+  const auto w = widths(cfg);
+  return common_options<ResNetOptions>(cfg, w).blocks(per_stage(cfg, "blocks", w.size()));
 }
 
 MobileNetV2Options mobilenet_v2_options(const razor::ConfigView& cfg) {
   const auto w = widths(cfg);
-  return MobileNetV2Options()
-      .in_channels(positive(cfg, "in_channels"))
-      .num_classes(positive(cfg, "num_classes"))
-      .stem_channels(positive(cfg, "stem_channels"))
-      .widths(w)
+  return common_options<MobileNetV2Options>(cfg, w)
       .repeats(per_stage(cfg, "repeats", w.size()))
-      .strides(per_stage(cfg, "strides", w.size()))
       .expand_ratio(positive(cfg, "expand_ratio"))
       .last_channels(positive(cfg, "last_channels"));
 }
@@ -60,13 +61,8 @@ ShuffleNetV2Options shufflenet_v2_options(const razor::ConfigView& cfg) {
   const auto w = widths(cfg);
   for (auto x : w)
     if (x % 2 != 0) cfg.fail("widths", "values must be even (units split channels in halves)");
-  return ShuffleNetV2Options()
-      .in_channels(positive(cfg, "in_channels"))
-      .num_classes(positive(cfg, "num_classes"))
-      .stem_channels(positive(cfg, "stem_channels"))
-      .widths(w)
+  return common_options<ShuffleNetV2Options>(cfg, w)
       .repeats(per_stage(cfg, "repeats", w.size()))
-      .strides(per_stage(cfg, "strides", w.size()))
       .last_channels(positive(cfg, "last_channels"));
 }
 

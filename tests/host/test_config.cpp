@@ -7,36 +7,15 @@
 #include "config/unread_keys.h"
 #include "razor/errors.h"
 #include "razor_doctest.hpp"
+#include "test_support.hpp"
 
 namespace fs = std::filesystem;
 using namespace razor::host;
-
-namespace {
-
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / fs::path("razor_cfg_" + std::to_string(::getpid()));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() { fs::remove_all(path); }
-  std::string write(const std::string& name, const std::string& text) const {
-    fs::create_directories((path / name).parent_path());
-    std::ofstream(path / name) << text;
-    return (path / name).string();
-  }
-};
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const razor::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
-}  // namespace
+using razor::test::error_of;
+using razor::test::TempDir;
 
 TEST_CASE("extends merges deeply, later wins, arrays replace; --set overrides") {
-  TempDir dir;
+  TempDir dir("cfg");
   dir.write("_base_/a.toml", "[train]\nepochs = 5\nval_interval = 2\n[data]\nmean = [1.0, 2.0]\n");
   dir.write("_base_/b.toml", "[train]\nepochs = 7\n");
   const auto main = dir.write("main.toml",
@@ -53,7 +32,7 @@ TEST_CASE("extends merges deeply, later wins, arrays replace; --set overrides") 
 }
 
 TEST_CASE("typed reads: declared defaults, required keys, wrong types, unread keys") {
-  TempDir dir;
+  TempDir dir("cfg");
   const auto file = dir.write("c.toml", "[train]\nepochs = 'ten'\nepocs = 3\nlr = 0.1\n");
   auto doc = load_config(file);
   static const std::vector<razor::OptionInfo> options{{"epochs", "int", nullptr, "epochs"},
@@ -74,7 +53,7 @@ TEST_CASE("typed reads: declared defaults, required keys, wrong types, unread ke
 }
 
 TEST_CASE("--set and extends faults name their source") {
-  TempDir dir;
+  TempDir dir("cfg");
   const auto a = dir.write("a.toml", "extends = 'b.toml'\n");
   dir.write("b.toml", "extends = ['a.toml']\n");
   CHECK(error_of([&] { load_config(a); }) == dir.path.string() + "/b.toml:1:12: extends: cycle: a.toml -> b.toml -> a.toml");

@@ -22,25 +22,18 @@
 #include "data/idx_dataset.h"
 #include "razor/errors.h"
 #include "razor_doctest.hpp"
+#include "test_support.hpp"
 
 namespace fs = std::filesystem;
 using namespace razor::host;
 using razor::Split;
+using razor::test::error_of;
 
 namespace {
 
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / fs::path("razor_data_" + std::to_string(::getpid()));
-  TempDir() {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-  std::string write(const std::string& name, const std::string& bytes) const {
-    std::ofstream(path / name, std::ios::binary) << bytes;
-    return file(name);
-  }
+// A temporary folder that can also write gzip files.
+struct TempDir : razor::test::TempDir {
+  TempDir() : razor::test::TempDir("data") {}
   // Written through zlib's gzip file interface, as gzip(1) would.
   std::string write_gz(const std::string& name, const std::string& bytes) const {
     gzFile gz = gzopen(file(name).c_str(), "wb");
@@ -50,15 +43,6 @@ struct TempDir {
     return file(name);
   }
 };
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const razor::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
