@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <ATen/Context.h>
+
 #include "host_process.h"
 #include "razor_doctest.hpp"
 
@@ -41,6 +43,12 @@ TEST_CASE("bad-config corpus: one exact line, exit code 2, nothing written") {
   CHECK(device.exit_code == 2);
   CHECK(device.output == "error: --device tpu: expected cpu, cuda or cuda:N\n");
   CHECK_FALSE(fs::exists(work + "/x"));
+  if (!at::hasCUDA()) {
+    auto cuda = run_host("run configs/baseline/resnet_digits.toml --device cuda --work-dir " + work + "/x");
+    CHECK(cuda.exit_code == 2);
+    CHECK(cuda.output == "error: --device cuda: CUDA is not available in this LibTorch build or machine\n");
+    CHECK_FALSE(fs::exists(work + "/x"));
+  }
   fs::remove_all(work);
 }
 

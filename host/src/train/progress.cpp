@@ -20,6 +20,11 @@ Progress::Progress(spdlog::logger& logger, std::int64_t total_steps, std::int64_
 
 Progress::~Progress() { clear(); }
 
+bool Progress::due(std::int64_t step) const {
+  if (interval_ > 0 && (step % interval_ == 0 || step == total_)) return true;
+  return tty_ && (step == total_ || std::chrono::steady_clock::now() - last_draw_ >= std::chrono::milliseconds(100));
+}
+
 void Progress::update(std::int64_t step, std::int64_t epoch, std::int64_t epochs, const std::string& status) {
   const auto now = std::chrono::steady_clock::now();
   const double elapsed = std::chrono::duration<double>(now - start_).count();

@@ -12,7 +12,10 @@ class Progress {
  public:
   Progress(spdlog::logger& logger, std::int64_t total_steps, std::int64_t first_step, std::int64_t log_interval);
   ~Progress();
-  /// Called after each step; `status` is e.g. "loss 0.123 lr 0.05".
+  /// Whether update() at this step would print anything (so callers can skip building the status,
+  /// which reads losses back from the device).
+  bool due(std::int64_t step) const;
+  /// Prints when due(step); `status` is e.g. "loss 0.123 lr 0.05".
   void update(std::int64_t step, std::int64_t epoch, std::int64_t epochs, const std::string& status);
   /// Ends the bar line before other output.
   void clear();

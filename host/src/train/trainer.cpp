@@ -74,14 +74,18 @@ Accuracy Trainer::run() {
       s_.optimizer->step();
       ++pos_.step;
 
-      std::vector<std::pair<std::string, double>> values{{"lr", lr}};
-      std::string status;
-      for (const auto& [name, value] : losses) {
-        values.emplace_back(name, value.item<double>());
-        status += fmt::format("{} {:.4f} ", name, values.back().second);
+      // Losses are read back (a device sync) only on steps that log or draw.
+      const bool log_metrics = s_.log_interval > 0 && pos_.step % s_.log_interval == 0;
+      if (log_metrics || progress.due(pos_.step)) {
+        std::vector<std::pair<std::string, double>> values{{"lr", lr}};
+        std::string status;
+        for (const auto& [name, value] : losses) {
+          values.emplace_back(name, value.item<double>());
+          status += fmt::format("{} {:.4f} ", name, values.back().second);
+        }
+        if (log_metrics) metrics.write("train", pos_.epoch + 1, pos_.step, values);
+        progress.update(pos_.step, pos_.epoch, s_.epochs, status + fmt::format("lr {:.4g}", lr));
       }
-      if (s_.log_interval > 0 && pos_.step % s_.log_interval == 0) metrics.write("train", pos_.epoch + 1, pos_.step, values);
-      progress.update(pos_.step, pos_.epoch, s_.epochs, status + fmt::format("lr {:.4g}", lr));
       ++pos_.batch;
       // Mid-epoch checkpoints; the epoch's end always writes one below.
       if (s_.checkpoint_interval > 0 && pos_.step % s_.checkpoint_interval == 0 && pos_.batch < per_epoch) {
