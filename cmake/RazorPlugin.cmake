@@ -8,4 +8,7 @@ function(razor_add_plugin name)
     LIBRARY_OUTPUT_DIRECTORY ${RAZOR_BUILD_PLUGIN_DIR}
     INSTALL_RPATH "$ORIGIN/../..")
   install(TARGETS ${name} LIBRARY DESTINATION ${RAZOR_PLUGIN_INSTALL_DIR})
+  if(TARGET razor_plugins)
+    add_dependencies(razor_plugins ${name})
+  endif()
 endfunction()

@@ -8,6 +8,7 @@
 #include "razor/errors.h"
 #include "run/info_commands.h"
 #include "run/run_command.h"
+#include "run/space_command.h"
 
 namespace {
 
@@ -47,6 +48,12 @@ int main(int argc, char** argv) {
   show_cmd->add_option("config", show_file, "TOML config file")->required();
   show_cmd->add_option("--set", show_sets, "override a value in TOML syntax");
 
+  razor::host::SpaceOptions space;
+  auto* space_cmd = app.add_subcommand("space", "a config's search space: groups, choices, cost range");
+  space_cmd->add_option("config", space.config, "TOML config file")->required();
+  space_cmd->add_option("--set", space.overrides, "override a value in TOML syntax");
+  space_cmd->add_option("--input", space.input, "image shape C,H,W (default: the config's dataset)")->delimiter(',');
+
   auto* version_cmd = app.add_subcommand("version", "versions and the plugin build tag");
 
   try {
@@ -61,6 +68,8 @@ int main(int argc, char** argv) {
     if (*list_cmd) return razor::host::plugins_list(plugin_paths, std::cout);
     if (*info_cmd) razor::host::plugins_info(plugin_paths, info_name, std::cout);
     if (*show_cmd) razor::host::config_show(show_file, show_sets, std::cout);
+    space.plugin_paths = plugin_paths;
+    if (*space_cmd) razor::host::space_command(space, std::cout);
     if (*version_cmd) razor::host::version(std::cout);
   } catch (const razor::ConfigError& e) {
     return fail(2, e.what());

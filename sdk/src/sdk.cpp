@@ -32,11 +32,14 @@ Model::~Model() = default;
 Loss::~Loss() = default;
 Connector::~Connector() = default;
 Algorithm::~Algorithm() = default;
+Mutator* Algorithm::mutator() { return nullptr; }
 Dataset::~Dataset() = default;
 Estimator::~Estimator() = default;
 Mutable::~Mutable() = default;
 Mutator::~Mutator() = default;
 Searcher::~Searcher() = default;
+SearchContext::~SearchContext() = default;
+Scriptable::~Scriptable() = default;
 Pruner::~Pruner() = default;
 Recorder::~Recorder() = default;
 Distiller::~Distiller() = default;

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -30,4 +31,27 @@ std::string temp_dir(const std::string& tag) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir.string();
+}
+
+pid_t spawn_host(const std::vector<std::string>& args, const std::string& log) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    if (::chdir(RAZOR_SOURCE_DIR) != 0) ::_exit(127);
+    FILE* out = std::freopen(log.c_str(), "w", stderr);
+    (void)out;
+    std::vector<char*> argv{const_cast<char*>(RAZOR_HOST_EXE)};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(RAZOR_HOST_EXE, argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+std::vector<std::string> lines_of(const std::string& file, const std::string& containing) {
+  std::ifstream in(file);
+  std::vector<std::string> out;
+  for (std::string line; std::getline(in, line);)
+    if (line.find(containing) != std::string::npos) out.push_back(line);
+  return out;
 }

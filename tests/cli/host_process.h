@@ -1,6 +1,9 @@
 #pragma once
 // Runs razor-host as a child process and captures what it prints, the way a user sees it.
 #include <string>
+#include <vector>
+
+#include <sys/types.h>
 
 struct HostResult {
   int exit_code = -1;
@@ -19,3 +22,9 @@ std::string fixture_dir(const std::string& name);
 
 /// A fresh empty temporary folder, removed by the caller when done.
 std::string temp_dir(const std::string& tag);
+
+/// Starts `razor-host ARGS` in the background (from the source tree), stderr to `log`; returns its pid.
+pid_t spawn_host(const std::vector<std::string>& args, const std::string& log);
+
+/// The lines of `file` that contain `containing`.
+std::vector<std::string> lines_of(const std::string& file, const std::string& containing);

@@ -22,14 +22,6 @@ namespace {
 
 const std::string kBaseline = "configs/baseline/resnet_digits.toml";
 
-std::vector<std::string> lines_of(const std::string& file, const std::string& containing) {
-  std::ifstream in(file);
-  std::vector<std::string> out;
-  for (std::string line; std::getline(in, line);)
-    if (line.find(containing) != std::string::npos) out.push_back(line);
-  return out;
-}
-
 double number_after(const std::string& line, const std::string& key) {
   std::smatch m;
   REQUIRE(std::regex_search(line, m, std::regex("\"" + key + "\":([-0-9.eE+]+)")));
@@ -57,21 +49,6 @@ long compare_archives(torch::serialize::InputArchive& a, torch::serialize::Input
     }
   }
   return compared;
-}
-
-pid_t spawn_host(const std::vector<std::string>& args, const std::string& log) {
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    if (::chdir(RAZOR_SOURCE_DIR) != 0) ::_exit(127);
-    FILE* out = std::freopen(log.c_str(), "w", stderr);
-    (void)out;
-    std::vector<char*> argv{const_cast<char*>(RAZOR_HOST_EXE)};
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(RAZOR_HOST_EXE, argv.data());
-    ::_exit(127);
-  }
-  return pid;
 }
 
 }  // namespace

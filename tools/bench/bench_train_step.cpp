@@ -19,6 +19,7 @@
 #include <torch/nn/modules/linear.h>
 #include <torch/optim/sgd.h>
 
+#include "bench_timing.h"
 #include "config/config_loader.h"
 #include "config/toml_config_view.h"
 #include "data/digits_dataset.h"
@@ -28,6 +29,7 @@
 #include "train/batch_loader.h"
 
 using namespace razor::host;
+using razor::bench::median_ms_per_step;
 namespace nn = torch::nn;
 
 namespace {
@@ -73,18 +75,6 @@ struct HandResNet : nn::Module {
   std::vector<nn::BatchNorm2d> b1, b2, sb;
   nn::Linear fc{nullptr};
 };
-
-double median_ms_per_step(const std::function<void(int)>& step, int steps, int rounds) {
-  for (int i = 0; i < 20; ++i) step(i);  // warm-up
-  std::vector<double> ms;
-  for (int r = 0; r < rounds; ++r) {
-    const auto t0 = std::chrono::steady_clock::now();
-    for (int i = 0; i < steps; ++i) step(i);
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / steps);
-  }
-  std::sort(ms.begin(), ms.end());
-  return ms[ms.size() / 2];
-}
 
 }  // namespace
 

@@ -49,6 +49,8 @@ DataSetup prepare_data(const TomlConfigView& root, const Registry& registry, con
   DataSetup out;
   out.train = std::make_unique<BatchLoader>(train_data, batch_size, true, settings.seed, aug, norm);
   out.val = std::make_unique<BatchLoader>(val_data, val_batch_size, false, settings.seed, Augmentation{}, norm);
+  out.calibration = std::make_unique<BatchLoader>(train_data, std::min(val_batch_size, train_data.labels.size(0)),
+                                                  true, mix_seed(settings.seed, 0xca11b), Augmentation{}, norm);
   if (out.train->batches_per_epoch() == 0)
     data->fail("batch_size", fmt::format("is larger than the {} training images", train_data.labels.size(0)));
   out.image_shape = train_data.images.sizes().vec();

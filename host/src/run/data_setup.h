@@ -14,6 +14,7 @@ namespace razor::host {
 
 struct DataSetup {
   std::unique_ptr<BatchLoader> train, val;
+  std::unique_ptr<BatchLoader> calibration;  // training images, shuffled once, not augmented
   std::vector<std::int64_t> image_shape;  // [1, C, H, W]
   std::int64_t max_label = 0;
   std::string description;  // one log line

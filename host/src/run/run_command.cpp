@@ -1,8 +1,10 @@
 #include "run/run_command.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -11,17 +13,23 @@
 #include <ATen/Parallel.h>
 #include <c10/core/GradMode.h>
 #include <fmt/format.h>
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
 
 #include "config/config_loader.h"
 #include "config/toml_config_view.h"
 #include "config/unread_keys.h"
+#include "export/export_stage.h"
 #include "plugins/host_context.h"
 #include "plugins/load_registry.h"
 #include "razor/errors.h"
 #include "razor/estimator.h"
 #include "run/data_setup.h"
 #include "run/logging.h"
+#include "razor/searcher.h"
+#include "razor/subnet_file.h"
 #include "run/sections.h"
+#include "search/search_stage.h"
 #include "train/optimizer_factory.h"
 #include "train/trainer.h"
 
@@ -60,6 +68,47 @@ std::string si_text(double v) {
 
 std::string shape_text(at::IntArrayRef sizes) { return fmt::format("[{}]", fmt::join(sizes, ", ")); }
 
+// The stages in their fixed order; each at most once.
+std::vector<std::string> read_stages(const ConfigView& root) {
+  static const std::vector<std::string> known{"train", "search", "export"};
+  const auto stages = root.get<std::vector<std::string>>("stages");
+  if (stages.empty()) root.fail("stages", "is empty; expected some of train, search, export");
+  std::size_t last = 0;
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    const auto at = std::find(known.begin(), known.end(), stages[i]) - known.begin();
+    if (at == static_cast<std::ptrdiff_t>(known.size()))
+      root.fail("stages", fmt::format("unknown stage '{}' (known: train, search, export)", stages[i]));
+    if (i > 0 && static_cast<std::size_t>(at) <= last)
+      root.fail("stages", "stages run in the order train, search, export, each at most once");
+    last = static_cast<std::size_t>(at);
+  }
+  return stages;
+}
+
+bool has_stage(const std::vector<std::string>& stages, const char* stage) {
+  return std::find(stages.begin(), stages.end(), stage) != stages.end();
+}
+
+// Model weights from a model.pt (runtime.load_from), e.g. a trained supernet to search.
+void load_weights(Model& model, const ConfigView& runtime) {
+  const std::string path = runtime.get<std::string>("load_from");
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(path);
+    model.load(archive);
+  } catch (const c10::Error& e) {
+    const std::string what = e.what_without_backtrace();
+    runtime.fail("load_from", fmt::format("cannot load model weights from '{}': {}", path, what.substr(0, what.find('\n'))));
+  }
+}
+
+void save_model(Model& model, const std::string& file) {
+  torch::serialize::OutputArchive archive;
+  model.save(archive);
+  archive.save_to(file + ".tmp");
+  fs::rename(file + ".tmp", file);
+}
+
 }  // namespace
 
 void run_command(const RunOptions& options) {
@@ -67,10 +116,9 @@ void run_command(const RunOptions& options) {
   auto registry = load_registry(options.plugin_paths);
   auto doc = load_config(options.config, options.overrides);
   auto root = TomlConfigView(doc).bind(&sections::root(), "host config");
-
-  const auto stages = root->get<std::vector<std::string>>("stages");
-  for (const auto& stage : stages)
-    if (stage != "train") root->fail("stages", fmt::format("unknown stage '{}' (known: train)", stage));
+  const auto stages = read_stages(*root);
+  const bool train_stage = has_stage(stages, "train"), search_stage = has_stage(stages, "search"),
+             export_stage = has_stage(stages, "export");
 
   auto runtime = section(*root, "runtime", sections::runtime());
   RunSettings settings;
@@ -86,6 +134,7 @@ void run_command(const RunOptions& options) {
   HostContext ctx(*registry, root, settings);
   at::manual_seed(settings.seed);  // model initialisation is part of the run's seeded state
   auto algorithm = ctx.build<Algorithm>("algorithm");
+  if (!runtime->get<std::string>("load_from").empty()) load_weights(algorithm->model(), *runtime);
   std::shared_ptr<Estimator> estimator;
   if (root->has("estimator")) estimator = ctx.build<Estimator>("estimator");
 
@@ -94,6 +143,30 @@ void run_command(const RunOptions& options) {
   const auto val_interval = train_view->get<std::int64_t>("val_interval");
   if (epochs <= 0) train_view->fail("epochs", "must be positive");
   if (val_interval <= 0) train_view->fail("val_interval", "must be positive");
+
+  // Search and export: what they need is checked now, not after training.
+  auto search_view = section(*root, "search", sections::search());
+  auto export_view = section(*root, "export", sections::export_());
+  Mutator* mutator = algorithm->mutator();
+  const bool has_choices = mutator && !mutator->groups().empty();
+  std::shared_ptr<Searcher> searcher;
+  ScoringOptions scoring{search_view->get<std::int64_t>("calibrate_samples"), search_view->get<bool>("norm_training")};
+  if (scoring.calibrate_samples < 0) search_view->fail("calibrate_samples", "must be 0 (off) or positive");
+  if (search_stage && !has_choices)
+    root->fail("stages", "the search stage needs an algorithm whose model has choices (e.g. spos)");
+  // Built (and so checked) whenever configured, even for a run without the search stage.
+  if (search_stage || search_view->has("searcher"))
+    searcher = HostContext(*registry, search_view, settings).build<Searcher>("searcher");
+  std::optional<Subnet> export_subnet;
+  const auto check_samples = export_view->get<std::int64_t>("check_samples");
+  if (check_samples <= 0) export_view->fail("check_samples", "must be positive");
+  const bool torchscript = export_view->get<bool>("torchscript");
+  if (const auto file = export_view->get<std::string>("subnet"); !file.empty()) {
+    if (!has_choices) export_view->fail("subnet", "the model has no choices left to fix");
+    export_subnet = load_subnet(file, mutator->groups());
+  } else if (export_stage && has_choices && !search_stage) {
+    root->fail("stages", "export needs a subnet: add the search stage or set export.subnet");
+  }
 
   // Data: loading may fail on bad files (DataError), still before anything is written.
   DataSetup data = prepare_data(*root, *registry, settings);
@@ -130,7 +203,8 @@ void run_command(const RunOptions& options) {
   // 2. Write the work dir and run.
   const std::string work_dir =
       options.work_dir.empty() ? "work_dirs/" + fs::path(options.config).stem().string() : options.work_dir;
-  if (options.resume && !fs::exists(work_dir + "/checkpoints/latest.pt")) {
+  const bool train_checkpoint = fs::exists(work_dir + "/checkpoints/latest.pt");
+  if (options.resume && !train_checkpoint && !fs::exists(work_dir + "/search/state.pt")) {
     throw Error(fmt::format("--resume: {}/checkpoints/latest.pt does not exist", work_dir));
   }
   fs::create_directories(work_dir);
@@ -152,34 +226,70 @@ void run_command(const RunOptions& options) {
   at::set_num_threads(static_cast<int>(threads));
   auto& log = *settings.logger;
   log.info("razor-host {} ({}), config {}", RAZOR_VERSION, sdk_build_tag(), options.config);
-  log.info("work dir {}; device {}; threads {}; seed {}", work_dir, settings.device.str(), at::get_num_threads(),
-           settings.seed);
+  log.info("work dir {}; device {}; threads {}; seed {}; stages {}", work_dir, settings.device.str(),
+           at::get_num_threads(), settings.seed, fmt::join(stages, ", "));
   log.info("data: {}", data.description);
   if (estimator) {
-    auto shape = data.image_shape;
-    shape[0] = 1;
-    auto costs = estimator->estimate(algorithm->model(), shape);
+    auto costs = estimator->estimate(algorithm->model(), data.image_shape);
     std::vector<std::string> parts;
     for (const auto& [name, value] : costs) parts.push_back(fmt::format("{} {:.0f} ({})", name, value, si_text(value)));
-    log.info("model costs per image: {}", fmt::join(parts, ", "));
+    log.info("model costs per image{}: {}", has_choices ? " (current path)" : "", fmt::join(parts, ", "));
   }
 
-  setup.algorithm = algorithm;
-  setup.epochs = epochs;
-  setup.val_interval = val_interval;
-  setup.log_interval = log_interval;
-  setup.checkpoint_interval = checkpoint_interval;
-  setup.device = settings.device;
-  setup.work_dir = work_dir;
-  setup.logger = settings.logger;
-  Trainer trainer(std::move(setup));
-  if (options.resume) trainer.resume();
-  trainer.run();
-  torch::serialize::OutputArchive final_model;
-  algorithm->model().save(final_model);
-  final_model.save_to(work_dir + "/model.pt.tmp");
-  fs::rename(work_dir + "/model.pt.tmp", work_dir + "/model.pt");
-  log.info("final model weights: {}/model.pt", work_dir);
+  const BatchLoader& val_loader = *setup.val;
+  if (train_stage) {
+    setup.algorithm = algorithm;
+    setup.epochs = epochs;
+    setup.val_interval = val_interval;
+    setup.log_interval = log_interval;
+    setup.checkpoint_interval = checkpoint_interval;
+    setup.device = settings.device;
+    setup.work_dir = work_dir;
+    setup.logger = settings.logger;
+    Trainer trainer(std::move(setup));
+    if (options.resume && train_checkpoint) trainer.resume();
+    trainer.run();
+    save_model(algorithm->model(), work_dir + "/model.pt");
+    log.info("final model weights: {}/model.pt", work_dir);
+  }
+
+  std::optional<SubnetScorer> scorer;
+  if (has_choices && (search_stage || export_stage)) {
+    scorer.emplace(*algorithm, val_loader, *data.calibration, scoring, settings.device);
+  }
+  if (search_stage) {
+    SearchSetup search;
+    search.algorithm = algorithm.get();
+    search.searcher = searcher.get();
+    search.estimator = estimator.get();
+    search.scorer = &*scorer;
+    search.image_shape = data.image_shape;
+    search.work_dir = work_dir;
+    search.resume = options.resume;
+    search.logger = &log;
+    const Candidate best = run_search(search);
+    if (!export_subnet) export_subnet = best.subnet;
+  }
+  if (export_stage) {
+    ExportSetup ex;
+    ex.algorithm = algorithm.get();
+    ex.estimator = estimator.get();
+    ex.scorer = scorer ? &*scorer : nullptr;
+    ex.subnet = export_subnet;
+    ex.val = &val_loader;
+    ex.check_samples = check_samples;
+    ex.torchscript = torchscript;
+    ex.image_shape = data.image_shape;
+    ex.device = settings.device;
+    ex.work_dir = work_dir;
+    ex.logger = &log;
+    const ExportReport r = run_export(ex);
+    std::vector<std::string> parts;
+    for (const auto& [name, value] : r.costs) parts.push_back(fmt::format("{} {}", name, si_text(value)));
+    log.info("result: {}top-1 {:.2f}%, {}{} parameters; files in {}/export",
+             export_subnet ? "subnet " + subnet_text(*export_subnet) + "; " : std::string(), r.top1,
+             parts.empty() ? std::string() : fmt::format("{}, ", fmt::join(parts, ", ")), si_text(r.params), work_dir);
+  }
 }
 
 }  // namespace razor::host

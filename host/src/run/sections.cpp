@@ -4,14 +4,17 @@ namespace razor::host::sections {
 
 const std::vector<OptionInfo>& root() {
   static const std::vector<OptionInfo> o{
-      {"stages", "string[]", "['train']", "what `run` does, in order (known: train)"},
+      {"stages", "string[]", "['train']", "what `run` does, in this order: train, search, export (any subset)"},
       {"runtime", "table", "{}", "seed, threads, device, logging and checkpoint intervals"},
       {"data", "table", nullptr, "the dataset and how it is batched, split and augmented"},
       {"algorithm", "algorithm", nullptr, "what is trained (e.g. classifier)"},
       {"optimizer", "table", "{}", "optimizer type and hyper-parameters"},
       {"schedule", "table", "{}", "learning-rate schedule"},
       {"train", "table", "{}", "epochs and validation interval"},
-      {"estimator", "estimator", nullptr, "(optional) resource estimator logged at start, e.g. flops"},
+      {"search", "table", "{}", "the search stage: searcher, batch-norm handling while scoring"},
+      {"export", "table", "{}", "the export stage: which subnet, equivalence check, TorchScript"},
+      {"estimator", "estimator", nullptr,
+       "(optional) resource estimator: logged at start, search constraints, export report (e.g. flops)"},
   };
   return o;
 }
@@ -23,6 +26,7 @@ const std::vector<OptionInfo>& runtime() {
       {"device", "string", "'cpu'", "cpu, cuda or cuda:N (--device overrides)"},
       {"log_interval", "int", "20", "log a training line every this many steps"},
       {"checkpoint_interval", "int", "0", "also checkpoint every this many steps (0: only at epoch ends)"},
+      {"load_from", "string", "''", "model weights (a model.pt) loaded before the first stage, e.g. to search a trained supernet"},
   };
   return o;
 }
@@ -80,6 +84,25 @@ const std::vector<OptionInfo>& train() {
   static const std::vector<OptionInfo> o{
       {"epochs", "int", "10", "training epochs"},
       {"val_interval", "int", "1", "validate every this many epochs (and after the last)"},
+  };
+  return o;
+}
+
+const std::vector<OptionInfo>& search() {
+  static const std::vector<OptionInfo> o{
+      {"searcher", "searcher", "{ type = 'evolution' }", "proposes the subnets to score"},
+      {"calibrate_samples", "int", "1024",
+       "recalibrate batch-norm statistics on this many training images before scoring each subnet (0: off)"},
+      {"norm_training", "bool", "false", "score with batch statistics instead (the alternative to calibration)"},
+  };
+  return o;
+}
+
+const std::vector<OptionInfo>& export_() {
+  static const std::vector<OptionInfo> o{
+      {"subnet", "string", "''", "subnet.toml to export; empty: the search stage's result"},
+      {"check_samples", "int", "16", "validation images the equivalence check compares outputs on"},
+      {"torchscript", "bool", "true", "also write export/subnet.pt (TorchScript, loadable by Python)"},
   };
   return o;
 }

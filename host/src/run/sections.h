@@ -14,5 +14,7 @@ const std::vector<OptionInfo>& augment();
 const std::vector<OptionInfo>& optimizer();
 const std::vector<OptionInfo>& schedule();
 const std::vector<OptionInfo>& train();
+const std::vector<OptionInfo>& search();
+const std::vector<OptionInfo>& export_();
 
 }  // namespace razor::host::sections

@@ -13,6 +13,11 @@ namespace razor::host {
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(const ConfigView& section,
                                                         const std::vector<at::Tensor>& parameters);
 
+/// Drops every gradient (undefined, not zero), so a parameter a step does not use (an unsampled
+/// candidate of a supernet) gets no momentum or weight-decay update from the optimizer. LibTorch 1.13's
+/// zero_grad() zeroes instead; 2.x drops by default.
+void clear_gradients(torch::optim::Optimizer& optimizer);
+
 /// Sets the learning rate of every parameter group.
 void set_learning_rate(torch::optim::Optimizer& optimizer, double lr);
 

@@ -2,11 +2,13 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 
 #include <ATen/ATen.h>
 #include <c10/core/GradMode.h>
 #include <fmt/format.h>
 
+#include "train/batch_norm.h"
 #include "train/optimizer_factory.h"
 #include "train/progress.h"
 
@@ -14,10 +16,12 @@ namespace fs = std::filesystem;
 
 namespace razor::host {
 
-Accuracy evaluate(Algorithm& algorithm, const BatchLoader& loader, c10::Device device) {
+Accuracy evaluate(Algorithm& algorithm, const BatchLoader& loader, c10::Device device, bool batch_stats) {
   c10::NoGradGuard no_grad;
   const bool was_training = algorithm.is_training();
   algorithm.eval();
+  std::optional<BatchStatsGuard> stats;
+  if (batch_stats) stats.emplace(algorithm);
   std::int64_t correct1 = 0, correct5 = 0, total = 0;
   for (std::int64_t i = 0; i < loader.batches_per_epoch(); ++i) {
     Batch b = loader.batch(0, i);
@@ -29,6 +33,7 @@ Accuracy evaluate(Algorithm& algorithm, const BatchLoader& loader, c10::Device d
     correct5 += hits.sum().item<std::int64_t>();
     total += b.targets.size(0);
   }
+  stats.reset();  // before the mode is restored, which it would otherwise undo
   algorithm.train(was_training);
   return {100.0 * static_cast<double>(correct1) / static_cast<double>(total),
           100.0 * static_cast<double>(correct5) / static_cast<double>(total)};
@@ -69,7 +74,7 @@ Accuracy Trainer::run() {
       Batch b = s_.train->batch(pos_.epoch, pos_.batch);
       b.inputs = b.inputs.to(s_.device);
       b.targets = b.targets.to(s_.device);
-      s_.optimizer->zero_grad();
+      clear_gradients(*s_.optimizer);
       Losses losses = s_.algorithm->train_step(b);
       s_.optimizer->step();
       ++pos_.step;

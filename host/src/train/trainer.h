@@ -21,7 +21,8 @@ struct Accuracy {
 };
 
 /// Top-1/top-5 of `algorithm.predict` over every batch of `loader`, in eval mode, without gradients.
-Accuracy evaluate(Algorithm& algorithm, const BatchLoader& loader, c10::Device device);
+/// `batch_stats`: batch-norm layers normalise with batch statistics ("norm training" search scoring).
+Accuracy evaluate(Algorithm& algorithm, const BatchLoader& loader, c10::Device device, bool batch_stats = false);
 
 struct TrainerSetup {
   std::shared_ptr<Algorithm> algorithm;

@@ -9,6 +9,7 @@
 
 #include "razor/component.h"
 #include "razor/model.h"
+#include "razor/mutator.h"
 
 namespace razor {
 
@@ -26,12 +27,16 @@ class RAZOR_API Algorithm : public torch::nn::Module, public Component {
   static constexpr const char* kKind = "algorithm";
   ~Algorithm() override;
   /// Computes the losses of one batch and calls backward on them (as often as the algorithm needs).
-  /// The runner zeroes gradients before and steps the optimizer after.
+  /// The runner drops all gradients before (parameters a step does not use keep none, so the
+  /// optimizer leaves them alone) and steps the optimizer after.
   virtual Losses train_step(const Batch& batch) = 0;
   /// Logits for evaluation, from the model as it is configured now.
   virtual at::Tensor predict(const at::Tensor& inputs) = 0;
   /// The network being compressed (what checkpoints and estimators look at).
   virtual Model& model() = 0;
+  /// The mutator of a searchable model (NAS, pruning), or nullptr. The run's search and export
+  /// stages use it.
+  virtual Mutator* mutator();
 };
 
 }  // namespace razor

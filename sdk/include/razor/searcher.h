@@ -1,30 +1,46 @@
 #pragma once
-/// Searcher: proposes subnets, is told their scores and costs, and keeps the best that meet constraints.
+/// Searcher: proposes subnets, is told their scores and costs, and keeps the best that meet its
+/// constraints. The run scores what it proposes (validation accuracy after BN recalibration) and
+/// checkpoints its state after every report, so an interrupted search resumes to the same result.
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "razor/component.h"
-#include "razor/mutator.h"
+#include "razor/estimator.h"
+#include "razor/search_space.h"
 
 namespace razor {
 
 struct Candidate {
   Subnet subnet;
-  double score = 0.0;                  // higher is better (e.g. validation top-1)
-  std::map<std::string, double> costs;  // e.g. flops, params
+  double score = 0.0;  // higher is better (validation top-1)
+  Costs costs;          // flops, params of the sliced subnet
+};
+
+/// What the run offers a searcher while it proposes.
+class RAZOR_API SearchContext {
+ public:
+  virtual ~SearchContext();
+  virtual const std::vector<SearchGroup>& groups() const = 0;
+  /// Costs of `subnet` as a sliced static model (cached by the run). Throws razor::Error if the run
+  /// has no estimator.
+  virtual Costs costs(const Subnet& subnet) = 0;
 };
 
 class RAZOR_API Searcher : public Component {
  public:
   static constexpr const char* kKind = "searcher";
   ~Searcher() override;
-  /// The next subnets to evaluate; empty when the search is finished.
-  virtual std::vector<Subnet> propose(Mutator& mutator) = 0;
-  /// Results for the subnets of the last propose().
-  virtual void report(const std::vector<Candidate>& evaluated) = 0;
+  /// The next subnets to score; empty when the search is finished.
+  virtual std::vector<Subnet> propose(SearchContext& context) = 0;
+  /// Scores and costs of the subnets of the last propose(), in the same order.
+  virtual void report(const std::vector<Candidate>& scored) = 0;
   virtual std::optional<Candidate> best() const = 0;
+  /// Rounds (generations) completed, for logs and checkpoints.
+  virtual std::int64_t rounds_done() const = 0;
 };
 
 }  // namespace razor

@@ -1,0 +1,111 @@
+#include "export/export_stage.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include <ATen/ATen.h>
+#include <c10/core/GradMode.h>
+#include <fmt/format.h>
+#include <torch/script.h>
+#include <torch/serialize.h>
+
+#include "razor/errors.h"
+#include "razor/subnet_file.h"
+#include "razor/torchscript_export.h"
+
+namespace fs = std::filesystem;
+
+namespace razor::host {
+namespace {
+
+double count_params(torch::nn::Module& m) {
+  double n = 0;
+  for (const auto& p : m.parameters()) n += static_cast<double>(p.numel());
+  return n;
+}
+
+at::Tensor eval_outputs(Algorithm& algorithm, const at::Tensor& inputs) {
+  c10::NoGradGuard no_grad;
+  algorithm.eval();
+  return algorithm.predict(inputs).cpu();
+}
+
+double max_abs_diff(const at::Tensor& a, const at::Tensor& b) { return (a - b).abs().max().item<double>(); }
+
+void write_bytes(const std::string& path, const std::vector<char>& bytes) {
+  std::ofstream(path + ".tmp", std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  fs::rename(path + ".tmp", path);
+}
+
+void write_report(const std::string& path, const ExportReport& r, const std::string& dir) {
+  std::string text = "# razor export report: the exported model against the supernet with the chosen path\n";
+  text += fmt::format("top1 = {:.4f}\nmax_abs_diff_static = {:.6g}\n", r.top1, r.max_abs_diff_static);
+  if (r.max_abs_diff_torchscript >= 0)
+    text += fmt::format("max_abs_diff_torchscript = {:.6g}\n", r.max_abs_diff_torchscript);
+  text += fmt::format("params = {:.0f}\nsupernet_params = {:.0f}\n", r.params, r.supernet_params);
+  for (const auto& [k, v] : r.costs) text += fmt::format("{} = {:.0f}\n", k, v);
+  text += "\n[file_bytes]\n";
+  for (const char* f : {"model.pt", "subnet.pt"})
+    if (fs::exists(dir + "/" + f)) text += fmt::format("\"{}\" = {}\n", f, fs::file_size(dir + "/" + f));
+  std::ofstream(path + ".tmp") << text;
+  fs::rename(path + ".tmp", path);
+}
+
+}  // namespace
+
+ExportReport run_export(const ExportSetup& s) {
+  Algorithm& algorithm = *s.algorithm;
+  auto& log = *s.logger;
+  const std::string dir = s.work_dir + "/export";
+  fs::create_directories(dir);
+  ExportReport report;
+  report.supernet_params = count_params(algorithm.model());
+
+  // Fixed inputs for the equivalence check: the first validation images.
+  at::Tensor inputs = s.val->batch(0, 0).inputs;
+  inputs = inputs.narrow(0, 0, std::min<std::int64_t>(inputs.size(0), std::max<std::int64_t>(s.check_samples, 1)));
+  inputs = inputs.to(s.device);
+
+  Mutator* mutator = algorithm.mutator();
+  const bool has_choices = mutator && !mutator->groups().empty();
+  if (has_choices) {
+    if (!s.subnet) throw Error("export: the model still has choices; run the search stage or set export.subnet");
+    s.scorer->prepare_for_export(*s.subnet);  // its batch-norm statistics, recalibrated, go into the export
+  }
+  const at::Tensor reference = eval_outputs(algorithm, inputs);
+  if (has_choices) mutator->fix(*s.subnet);
+  const at::Tensor fixed = eval_outputs(algorithm, inputs);
+  report.max_abs_diff_static = max_abs_diff(reference, fixed);
+  report.params = count_params(algorithm.model());
+  if (s.estimator) report.costs = s.estimator->estimate(algorithm.model(), s.image_shape);
+  report.top1 = evaluate(algorithm, *s.val, s.device).top1;
+
+  torch::serialize::OutputArchive archive;
+  algorithm.model().save(archive);
+  archive.save_to(dir + "/model.pt.tmp");
+  fs::rename(dir + "/model.pt.tmp", dir + "/model.pt");
+  if (has_choices) save_subnet(dir + "/subnet.toml", *s.subnet);
+  write_bytes(dir + "/check_input.pt", torch::pickle_save(inputs.cpu()));
+  write_bytes(dir + "/check_output.pt", torch::pickle_save(fixed));
+
+  if (s.torchscript) {
+    algorithm.model().eval();
+    save_torchscript(algorithm.model(), dir + "/subnet.pt");
+    torch::jit::Module loaded = torch::jit::load(dir + "/subnet.pt", s.device);
+    loaded.eval();
+    c10::NoGradGuard no_grad;
+    const at::Tensor scripted = loaded.forward({inputs}).toTensor().cpu();
+    report.max_abs_diff_torchscript = max_abs_diff(reference, scripted);
+  }
+  write_report(dir + "/report.toml", report, dir);
+
+  log.info("export: static model max |diff| {:.3g} vs the supernet path; TorchScript max |diff| {}",
+           report.max_abs_diff_static,
+           report.max_abs_diff_torchscript >= 0 ? fmt::format("{:.3g}", report.max_abs_diff_torchscript) : "-");
+  log.info("export: {:.0f} parameters (supernet {:.0f}); validation top-1 {:.2f}%", report.params,
+           report.supernet_params, report.top1);
+  log.info("export outputs: {0}/model.pt, {0}/subnet.pt (TorchScript), {0}/report.toml", dir);
+  return report;
+}
+
+}  // namespace razor::host

@@ -1,0 +1,41 @@
+#pragma once
+// The export stage: fixes the chosen subnet (unchosen candidates freed), checks that the static model
+// computes what the supernet with that path computes, and writes export/: model.pt (LibTorch
+// archive), subnet.pt (TorchScript), subnet.toml, check_input.pt/check_output.pt and report.toml.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <spdlog/logger.h>
+
+#include "razor/estimator.h"
+#include "search/subnet_scorer.h"
+
+namespace razor::host {
+
+struct ExportSetup {
+  Algorithm* algorithm = nullptr;
+  Estimator* estimator = nullptr;           // may be null
+  SubnetScorer* scorer = nullptr;           // null when the model has no choices left
+  std::optional<Subnet> subnet;             // required when the model still has choices
+  const BatchLoader* val = nullptr;
+  std::int64_t check_samples = 16;
+  bool torchscript = true;
+  std::vector<std::int64_t> image_shape;    // [1, C, H, W]
+  c10::Device device{c10::kCPU};
+  std::string work_dir;
+  spdlog::logger* logger = nullptr;
+};
+
+struct ExportReport {
+  double top1 = 0;                     // validation accuracy of the exported model
+  double max_abs_diff_static = 0;      // supernet with the path vs fixed model
+  double max_abs_diff_torchscript = -1;  // vs the TorchScript module reloaded (-1: not written)
+  double params = 0, supernet_params = 0;
+  Costs costs;
+};
+
+ExportReport run_export(const ExportSetup& setup);
+
+}  // namespace razor::host

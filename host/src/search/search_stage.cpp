@@ -1,0 +1,207 @@
+#include "search/search_stage.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
+
+#include "razor/errors.h"
+#include "razor/state_archive.h"
+#include "razor/subnet_file.h"
+#include "search/pareto_svg.h"
+
+namespace fs = std::filesystem;
+
+namespace razor::host {
+namespace {
+
+// Costs of subnets, measured once each: the current path of the supernet is what a sliced subnet runs.
+class CostTable final : public SearchContext {
+ public:
+  CostTable(Mutator& mutator, Algorithm& algorithm, Estimator* estimator, std::vector<std::int64_t> shape)
+      : mutator_(mutator), algorithm_(algorithm), estimator_(estimator), shape_(std::move(shape)) {}
+  const std::vector<SearchGroup>& groups() const override { return mutator_.groups(); }
+  Costs costs(const Subnet& subnet) override {
+    if (!estimator_) throw Error("the search needs costs but the config has no [estimator] (e.g. type = 'flops')");
+    auto [it, added] = cache_.try_emplace(subnet);
+    if (added) {
+      mutator_.set(subnet);
+      it->second = estimator_->estimate(algorithm_.model(), shape_);
+    }
+    return it->second;
+  }
+
+ private:
+  Mutator& mutator_;
+  Algorithm& algorithm_;
+  Estimator* estimator_;
+  std::vector<std::int64_t> shape_;
+  std::map<Subnet, Costs> cache_;
+};
+
+// Candidates in the state file: one per line, fields split by \x1f, pairs by \x1e, key=value by \x1d.
+std::string pairs_text(const std::map<std::string, std::string>& m) {
+  std::string out;
+  for (const auto& [k, v] : m) out += (out.empty() ? "" : "\x1e") + k + "\x1d" + v;
+  return out;
+}
+
+std::map<std::string, std::string> parse_pairs(const std::string& text) {
+  std::map<std::string, std::string> m;
+  std::stringstream in(text);
+  for (std::string pair; std::getline(in, pair, '\x1e');) {
+    const auto at = pair.find('\x1d');
+    if (at != std::string::npos) m[pair.substr(0, at)] = pair.substr(at + 1);
+  }
+  return m;
+}
+
+std::string candidates_text(const std::vector<std::pair<std::int64_t, Candidate>>& all) {
+  std::string out;
+  for (const auto& [round, c] : all) {
+    std::map<std::string, std::string> costs;
+    for (const auto& [k, v] : c.costs) costs[k] = fmt::format("{:.17g}", v);
+    out += fmt::format("{}\x1f{:.17g}\x1f{}\x1f{}\n", round, c.score, pairs_text(costs), pairs_text(c.subnet));
+  }
+  return out;
+}
+
+std::vector<std::pair<std::int64_t, Candidate>> parse_candidates(const std::string& text) {
+  std::vector<std::pair<std::int64_t, Candidate>> all;
+  std::stringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> f;
+    std::stringstream fields(line);
+    for (std::string x; std::getline(fields, x, '\x1f');) f.push_back(x);
+    if (f.size() != 4) throw Error("search state: malformed candidate record");
+    Candidate c;
+    c.score = std::stod(f[1]);
+    for (const auto& [k, v] : parse_pairs(f[2])) c.costs[k] = std::stod(v);
+    c.subnet = parse_pairs(f[3]);
+    all.emplace_back(std::stoll(f[0]), std::move(c));
+  }
+  return all;
+}
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + '"';
+}
+
+std::string metrics_line(std::int64_t round, const Candidate& c) {
+  std::string line = fmt::format("{{\"type\":\"search\",\"round\":{},\"score\":{:.6g}", round, c.score);
+  for (const auto& [k, v] : c.costs) line += fmt::format(",{}:{:.6g}", json_string(k), v);
+  line += ",\"subnet\":{";
+  bool first = true;
+  for (const auto& [k, v] : c.subnet) line += (first ? "" : ",") + json_string(k) + ":" + json_string(v), first = false;
+  return line + "}}";
+}
+
+// Rewrites metrics.jsonl without search records, then appends `all` (the rounds the state file holds),
+// so that after a resume the log matches the state exactly.
+void rewrite_search_metrics(const std::string& file, const std::vector<std::pair<std::int64_t, Candidate>>& all) {
+  std::stringstream kept;
+  if (std::ifstream in(file); in) {
+    for (std::string line; std::getline(in, line);)
+      if (line.find("\"type\":\"search\"") == std::string::npos) kept << line << '\n';
+  }
+  for (const auto& [round, c] : all) kept << metrics_line(round, c) << '\n';
+  std::ofstream(file, std::ios::trunc) << kept.str();
+}
+
+void save_state(const std::string& file, const Searcher& searcher,
+                const std::vector<std::pair<std::int64_t, Candidate>>& all) {
+  torch::serialize::OutputArchive archive, searcher_state;
+  searcher.save_state(searcher_state);
+  archive.write("searcher", searcher_state);
+  write_text(archive, "candidates", candidates_text(all));
+  archive.save_to(file + ".tmp");
+  fs::rename(file + ".tmp", file);
+}
+
+std::string costs_text(const Costs& costs) {
+  std::string out;
+  for (const auto& [k, v] : costs) out += fmt::format("{}{} {:.4g}", out.empty() ? "" : ", ", k, v);
+  return out;
+}
+
+}  // namespace
+
+Candidate run_search(const SearchSetup& s) {
+  Mutator& mutator = *s.algorithm->mutator();
+  auto& log = *s.logger;
+  CostTable costs(mutator, *s.algorithm, s.estimator, s.image_shape);
+  fs::create_directories(s.work_dir + "/search");
+  const std::string state_file = s.work_dir + "/search/state.pt";
+  const std::string metrics_file = s.work_dir + "/metrics.jsonl";
+  std::vector<std::pair<std::int64_t, Candidate>> all;
+
+  if (s.resume && fs::exists(state_file)) {
+    try {
+      torch::serialize::InputArchive archive, searcher_state;
+      archive.load_from(state_file);
+      archive.read("searcher", searcher_state);
+      s.searcher->load_state(searcher_state);
+      all = parse_candidates(read_text(archive, "candidates"));
+    } catch (const c10::Error& e) {
+      throw Error(fmt::format("{}: cannot read the search state: {}", state_file, e.what_without_backtrace()));
+    }
+    log.info("search: resumed from {} after round {} ({} candidates scored)", state_file, s.searcher->rounds_done(),
+             all.size());
+  }
+  rewrite_search_metrics(metrics_file, all);
+  log.info("search: {} groups, {:.4g} subnets; scoring on validation images", mutator.groups().size(),
+           space_size(mutator.groups()));
+
+  std::ofstream metrics(metrics_file, std::ios::app);
+  const auto start = std::chrono::steady_clock::now();
+  std::int64_t scored_now = 0;
+  for (auto proposals = s.searcher->propose(costs); !proposals.empty(); proposals = s.searcher->propose(costs)) {
+    std::vector<Candidate> scored;
+    for (const auto& subnet : proposals) {
+      Candidate c{subnet, 0.0, s.estimator ? costs.costs(subnet) : Costs{}};
+      c.score = s.scorer->score(subnet).top1;
+      scored.push_back(std::move(c));
+    }
+    s.searcher->report(scored);
+    const std::int64_t round = s.searcher->rounds_done();
+    for (const auto& c : scored) {
+      metrics << metrics_line(round, c) << '\n';
+      all.emplace_back(round, c);
+    }
+    metrics.flush();
+    save_state(state_file, *s.searcher, all);
+    scored_now += static_cast<std::int64_t>(scored.size());
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (const auto best = s.searcher->best()) {
+      log.info("search round {}: {} scored ({:.1f}/s); best {:.2f}% ({})", round, scored.size(),
+               scored_now / std::max(seconds, 1e-9), best->score, costs_text(best->costs));
+    }
+  }
+  const auto best = s.searcher->best();
+  if (!best) throw Error("the search scored no candidate");
+  save_subnet(s.work_dir + "/subnet.toml", best->subnet);
+
+  std::vector<Candidate> plotted;
+  std::size_t chosen = 0;
+  for (const auto& [round, c] : all) {
+    if (c.subnet == best->subnet) chosen = plotted.size();
+    plotted.push_back(c);
+  }
+  const std::string cost = best->costs.count("flops") ? "flops" : (best->costs.empty() ? "" : best->costs.begin()->first);
+  if (!cost.empty()) write_pareto_svg(s.work_dir + "/search/candidates.svg", plotted, cost, chosen);
+  log.info("search done: best {:.2f}% ({}): {}", best->score, costs_text(best->costs), subnet_text(best->subnet));
+  log.info("search outputs: {0}/subnet.toml, {0}/search/candidates.svg, candidates in {0}/metrics.jsonl", s.work_dir);
+  return *best;
+}
+
+}  // namespace razor::host

@@ -1,0 +1,31 @@
+#pragma once
+// The search stage: asks the searcher for subnets, scores them (SubnetScorer) and costs them (the
+// estimator), logs every candidate to metrics.jsonl, checkpoints after every round, and writes
+// subnet.toml and search/candidates.svg.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <spdlog/logger.h>
+
+#include "razor/estimator.h"
+#include "razor/searcher.h"
+#include "search/subnet_scorer.h"
+
+namespace razor::host {
+
+struct SearchSetup {
+  Algorithm* algorithm = nullptr;
+  Searcher* searcher = nullptr;
+  Estimator* estimator = nullptr;  // may be null: then constraints cannot be checked
+  SubnetScorer* scorer = nullptr;
+  std::vector<std::int64_t> image_shape;  // [1, C, H, W]
+  std::string work_dir;
+  bool resume = false;
+  spdlog::logger* logger = nullptr;
+};
+
+/// Runs (or, with resume, continues) the search; returns the best candidate.
+Candidate run_search(const SearchSetup& setup);
+
+}  // namespace razor::host

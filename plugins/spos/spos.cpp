@@ -1,0 +1,71 @@
+#include "spos.h"
+
+#include <random>
+
+#include <c10/util/Exception.h>
+#include <fmt/format.h>
+#include <spdlog/logger.h>
+#include <torch/serialize/input-archive.h>
+
+#include "razor/errors.h"
+#include "razor/subnet_file.h"
+
+namespace razor::spos {
+namespace {
+
+// Supernet weights (a model.pt written by `razor-host run`) into the still unfixed supernet.
+void inherit_weights(Model& supernet, const ConfigView& config) {
+  const std::string path = config.get<std::string>("init_weights");
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(path);
+    supernet.load(archive);
+  } catch (const c10::Error& e) {
+    const std::string what = e.what_without_backtrace();
+    config.fail("init_weights", fmt::format("cannot load supernet weights from '{}': {}", path,
+                                            what.substr(0, what.find('\n'))));
+  }
+}
+
+}  // namespace
+
+Spos::Spos(const BuildContext& ctx)
+    : architecture_(register_module("architecture", ctx.build<Model>("architecture"))),
+      loss_(register_module("loss", ctx.build<Loss>("loss"))),
+      mutator_(ctx.build<Mutator>("mutator")) {
+  const ConfigView& config = ctx.config();
+  mutator_->prepare(*architecture_);
+  const std::string subnet_file = config.get<std::string>("subnet");
+  if (!subnet_file.empty()) {
+    retraining_ = true;
+    const Subnet subnet = load_subnet(subnet_file, mutator_->groups());
+    if (!config.get<std::string>("init_weights").empty()) inherit_weights(*architecture_, config);
+    mutator_->fix(subnet);
+    ctx.logger().info("spos: retraining the subnet of {} ({})", subnet_file, subnet_text(subnet));
+    return;
+  }
+  if (!config.get<std::string>("init_weights").empty()) {
+    config.fail("init_weights", "inheriting weights needs `subnet` (retrain mode); a supernet resumes with --resume");
+  }
+  if (mutator_->groups().empty()) config.fail("architecture", "the model has no searchable choices (no mutables)");
+  // A fixed path for validation during supernet training, so epochs compare like with like.
+  std::mt19937_64 rng(ctx.seed() ^ 0x5e0a11da7eULL);
+  validation_path_ = sample_subnet(mutator_->groups(), SampleKind::random, rng);
+  mutator_->set(validation_path_);
+}
+
+Losses Spos::train_step(const Batch& batch) {
+  if (!retraining_) mutator_->sample(SampleKind::random);  // one uniformly sampled path per step
+  at::Tensor loss = loss_->forward(architecture_->forward(batch.inputs), batch.targets);
+  loss.backward();
+  if (!retraining_) mutator_->set(validation_path_);
+  return {{"loss", loss.detach()}};
+}
+
+at::Tensor Spos::predict(const at::Tensor& inputs) { return architecture_->forward(inputs); }
+
+// The sampler's generator is the mutator's: an exact resume restores it.
+void Spos::save_state(torch::serialize::OutputArchive& archive) const { mutator_->save_state(archive); }
+void Spos::load_state(torch::serialize::InputArchive& archive) { mutator_->load_state(archive); }
+
+}  // namespace razor::spos

@@ -1,0 +1,44 @@
+// Sampling subnets from search groups.
+#include <fmt/format.h>
+
+#include "razor/errors.h"
+#include "razor/search_space.h"
+
+namespace razor {
+
+std::string sample_choice(const SearchGroup& group, std::mt19937_64& rng) {
+  if (group.choices.empty()) throw Error(fmt::format("search group '{}' has no choices", group.key));
+  if (group.probs.empty()) {
+    std::uniform_int_distribution<std::size_t> pick(0, group.choices.size() - 1);
+    return group.choices[pick(rng)];
+  }
+  std::discrete_distribution<std::size_t> pick(group.probs.begin(), group.probs.end());
+  return group.choices.at(pick(rng));
+}
+
+Subnet sample_subnet(const std::vector<SearchGroup>& groups, SampleKind kind, std::mt19937_64& rng) {
+  Subnet subnet;
+  for (const auto& g : groups) {
+    if (g.choices.empty()) throw Error(fmt::format("search group '{}' has no choices", g.key));
+    switch (kind) {
+      case SampleKind::random: subnet[g.key] = sample_choice(g, rng); break;
+      case SampleKind::max: subnet[g.key] = g.choices.back(); break;
+      case SampleKind::min: subnet[g.key] = g.choices.front(); break;
+    }
+  }
+  return subnet;
+}
+
+double space_size(const std::vector<SearchGroup>& groups) {
+  double n = 1.0;
+  for (const auto& g : groups) n *= static_cast<double>(g.choices.size());
+  return n;
+}
+
+std::string subnet_text(const Subnet& subnet) {
+  std::string text;
+  for (const auto& [key, choice] : subnet) text += (text.empty() ? "" : ", ") + key + "=" + choice;
+  return text;
+}
+
+}  // namespace razor

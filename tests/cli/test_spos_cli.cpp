@@ -1,0 +1,169 @@
+// End to end through razor-host: SPOS on the digits (supernet, evolution search under a FLOPs limit,
+// export that Python loads), a killed search resumed to the same result, retraining a subnet file,
+// bad subnet files, and the ImageNet-size search space.
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "host_process.h"
+#include "razor_doctest.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kSpos = "configs/spos/spos_shufflenet_digits.toml";
+// Small enough for a test: the pipeline and its invariants, not the accuracy.
+const std::string kQuick =
+    " --set train.epochs=3 --set train.val_interval=3 --set search.calibrate_samples=256"
+    " --set search.searcher.generations=4 --set search.searcher.num_candidates=8 --set search.searcher.top_k=4"
+    " --set search.searcher.num_mutation=3 --set search.searcher.num_crossover=3";
+
+std::string read(const std::string& file) {
+  std::ifstream in(file);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+double toml_number(const std::string& text, const std::string& key) {
+  std::smatch m;
+  REQUIRE_MESSAGE(std::regex_search(text, m, std::regex("(^|\\n)" + key + " = ([-0-9.eE+]+)")), key);
+  return std::stod(m[2]);
+}
+
+double json_number(const std::string& line, const std::string& key) {
+  std::smatch m;
+  REQUIRE(std::regex_search(line, m, std::regex("\"" + key + "\":([-0-9.eE+]+)")));
+  return std::stod(m[1]);
+}
+
+double flops_limit() {
+  std::smatch m;
+  const std::string config = read(std::string(RAZOR_SOURCE_DIR) + "/" + kSpos);
+  REQUIRE(std::regex_search(config, m, std::regex("\\nflops = ([-0-9.eE+]+)")));
+  return std::stod(m[1]);
+}
+
+bool python_has_torch() { return std::system("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1") == 0; }
+
+}  // namespace
+
+TEST_CASE("SPOS on the digits: supernet, search within the FLOPs limit, export Python loads") {
+  const std::string root = temp_dir("spos_e2e"), dir = root + "/run";
+  auto r = run_host("run " + kSpos + " --work-dir " + dir + kQuick);
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.find("search done: best") != std::string::npos);
+  CHECK(r.output.find("result: subnet blocks.0=") != std::string::npos);
+
+  // Every scored candidate meets the constraint, and there are as many as the searcher proposed.
+  const double limit = flops_limit();
+  const auto candidates = lines_of(dir + "/metrics.jsonl", "\"type\":\"search\"");
+  CHECK(candidates.size() >= 4 * 4);
+  CHECK(candidates.size() <= 4 * 8);
+  for (const auto& line : candidates) CHECK(json_number(line, "flops") <= limit);
+  CHECK(read(dir + "/subnet.toml") == read(dir + "/export/subnet.toml"));
+  CHECK(read(dir + "/search/candidates.svg").find("<polyline") != std::string::npos);
+
+  // The exported static model computes what the supernet with the chosen path computes.
+  const std::string report = read(dir + "/export/report.toml");
+  CHECK(toml_number(report, "max_abs_diff_static") == 0.0);
+  CHECK(toml_number(report, "max_abs_diff_torchscript") <= 1e-5);
+  CHECK(toml_number(report, "params") < toml_number(report, "supernet_params"));
+  CHECK(toml_number(report, "flops") <= limit);
+
+  if (!python_has_torch()) {
+    MESSAGE("python3-torch is not installed: skipping the Python load check");
+  } else {
+    auto py = run_in_source_dir("/usr/bin/python3 tests/sdk/check_torchscript.py " + dir + "/export/subnet.pt " + dir +
+                                "/export/check_input.pt " + dir + "/export/check_output.pt");
+    INFO(py.output);
+    CHECK(py.exit_code == 0);
+    MESSAGE("Python torch.jit.load check: " << py.output);
+  }
+
+  // Retrain the chosen subnet from the supernet's weights, then export it (no search needed).
+  auto retrain = run_host("run configs/spos/spos_subnet_digits_retrain.toml --work-dir " + root + "/retrain" +
+                          " --set train.epochs=1 --set algorithm.subnet='" + dir + "/subnet.toml'" +
+                          " --set algorithm.init_weights='" + dir + "/model.pt'");
+  INFO(retrain.output);
+  CHECK(retrain.exit_code == 0);
+  CHECK(retrain.output.find("spos: retraining the subnet of") != std::string::npos);
+  CHECK(toml_number(read(root + "/retrain/export/report.toml"), "params") == toml_number(report, "params"));
+  fs::remove_all(root);
+}
+
+TEST_CASE("a search killed mid-way and resumed ends with the uninterrupted search's result") {
+  const std::string root = temp_dir("spos_resume");
+  const std::string quick = kQuick + " --set search.searcher.generations=6";
+  auto ref = run_host("run " + kSpos + " --work-dir " + root + "/ref" + quick + " --set stages=['train','search']");
+  INFO(ref.output);
+  REQUIRE(ref.exit_code == 0);
+
+  std::vector<std::string> args{"run", kSpos, "--work-dir", root + "/killed", "--set", "stages=['train','search']"};
+  std::istringstream sets(quick);
+  for (std::string word; sets >> word;) args.push_back(word);
+  const pid_t pid = spawn_host(args, root + "/killed.log");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!fs::exists(root + "/killed/search/state.pt") && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  REQUIRE(WIFSIGNALED(status));
+
+  auto resumed = run_host("run " + kSpos + " --work-dir " + root + "/killed --resume" + quick +
+                          " --set stages=['train','search']");
+  INFO(resumed.output);
+  REQUIRE(resumed.exit_code == 0);
+  CHECK(resumed.output.find("search: resumed from") != std::string::npos);
+  CHECK(read(root + "/killed/subnet.toml") == read(root + "/ref/subnet.toml"));
+  CHECK(lines_of(root + "/killed/metrics.jsonl", "\"type\":\"search\"") ==
+        lines_of(root + "/ref/metrics.jsonl", "\"type\":\"search\""));
+  fs::remove_all(root);
+}
+
+TEST_CASE("bad subnet files: one line naming file, place and fault; exit 2; nothing written") {
+  const std::string root = temp_dir("spos_bad_subnet");
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"[subnet]\n\"blocks.0\" = \"shuffle_3x3\"\n\"blocks.9\" = \"shuffle_3x3\"\n",
+       ":3:1: unknown search group 'blocks.9'"},
+      {"[subnet]\n\"blocks.0\" = \"shuffle_3x3\"\n", ":1:1: missing search group 'blocks.1'"},
+      {"[subnet]\n\"blocks.0\" = \"conv_9x9\"\n", ":2:14: 'blocks.0': 'conv_9x9' is not a choice of this group"},
+      {"[subnet\n", ":1:8: "},
+  };
+  int i = 0;
+  for (const auto& [text, expected] : cases) {
+    const std::string file = root + "/subnet" + std::to_string(i++) + ".toml";
+    std::ofstream(file) << text;
+    auto r = run_host("run " + kSpos + " --work-dir " + root + "/out --set stages=['export'] --set export.subnet='" +
+                      file + "'");
+    INFO(r.output);
+    CHECK(r.exit_code == 2);
+    CHECK(r.output.rfind("error: " + file + expected, 0) == 0);
+    CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 1);
+    CHECK_FALSE(fs::exists(root + "/out"));
+  }
+  fs::remove_all(root);
+}
+
+TEST_CASE("the SPOS space at ImageNet size builds and reports its FLOPs range") {
+  auto r = run_host("space configs/spos/spos_shufflenet_imagenet.toml --input 3,224,224");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.find("20 groups, 1.1e+12 subnets") != std::string::npos);
+  std::smatch m;
+  REQUIRE(std::regex_search(r.output, m, std::regex("flops at input \\[1, 3, 224, 224\\]: min ([0-9.e+]+), max ([0-9.e+]+)")));
+  const double lo = std::stod(m[1]), hi = std::stod(m[2]);
+  MESSAGE("ImageNet-size SPOS space MACs: " << lo << " .. " << hi);
+  CHECK(lo > 1e8);
+  CHECK(hi < 1e9);
+  CHECK(lo < hi);
+}

@@ -1,0 +1,23 @@
+#pragma once
+// Timing helper shared by the benchmarks.
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <vector>
+
+namespace razor::bench {
+
+/// Milliseconds per call of `step(i)`: median over `rounds` rounds of `steps` calls, after a warm-up.
+inline double median_ms_per_step(const std::function<void(int)>& step, int steps, int rounds) {
+  for (int i = 0; i < 20; ++i) step(i);
+  std::vector<double> ms;
+  for (int r = 0; r < rounds; ++r) {
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < steps; ++i) step(i);
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / steps);
+  }
+  std::sort(ms.begin(), ms.end());
+  return ms[ms.size() / 2];
+}
+
+}  // namespace razor::bench
