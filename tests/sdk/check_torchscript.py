@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""Checks that Python's torch.jit.load runs a TorchScript module that razor exported, with razor's output.
+
+Usage: check_torchscript.py MODEL.pt INPUT.pt EXPECTED.pt [--tolerance 1e-5]
+
+INPUT.pt and EXPECTED.pt are tensors written by C++ torch::pickle_save (torch.load reads them).
+Prints the max |diff| between the module's eval-mode output and EXPECTED; exits 1 above the
+tolerance, and also when trainable parameters exist but backward reaches none of them (Python could
+not fine-tune the export).
+Run it with Debian's /usr/bin/python3 (python3-torch).
+"""
+import argparse
+import sys
+
+import torch
+
+
+def load_tensor(path):
+    value = torch.load(path, map_location="cpu")
+    if not isinstance(value, torch.Tensor):
+        raise SystemExit(f"{path}: expected a tensor, got {type(value).__name__}")
+    return value
+
+
+def check_fine_tune(module, x):
+    """(parameters that require grad, how many of them backward through the module reaches)."""
+    trainable = [p for p in module.parameters() if p.requires_grad]
+    if trainable:
+        module(x).double().square().sum().backward()
+    return len(trainable), sum(p.grad is not None for p in trainable)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("model")
+    parser.add_argument("input")
+    parser.add_argument("expected")
+    parser.add_argument("--tolerance", type=float, default=1e-5)
+    args = parser.parse_args()
+
+    module = torch.jit.load(args.model, map_location="cpu")
+    module.eval()
+    x, expected = load_tensor(args.input), load_tensor(args.expected)
+    with torch.no_grad():
+        y = module(x)
+    if y.shape != expected.shape:
+        print(f"shape {tuple(y.shape)} != expected {tuple(expected.shape)}")
+        return 1
+    diff = (y.double() - expected.double()).abs().max().item() if y.numel() else 0.0
+    params = sum(p.numel() for p in module.parameters())
+    print(f"max |diff| = {diff:.3g} (tolerance {args.tolerance:g}); output {tuple(y.shape)}; {params} parameters")
+    trainable, reached = check_fine_tune(module, x)
+    print(f"backward reaches {reached} of {trainable} trainable parameter tensors")
+    if trainable and not reached:
+        return 1
+    return 0 if diff <= args.tolerance else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
