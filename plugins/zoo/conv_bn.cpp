@@ -24,4 +24,17 @@ at::Tensor ConvBnImpl::forward(at::Tensor x) {
   return x;
 }
 
+std::string ConvBnImpl::torchscript_forward() const {
+  const std::string y = "self.bn.forward(self.conv.forward(x))";
+  std::string out;
+  switch (options.activation()) {
+    case Activation::relu: out = "torch.relu(" + y + ")"; break;
+    // clamp(0, 6) computes what hardtanh(0, 6) does and is a plain torch.* builtin (Python keeps
+    // hardtanh in torch.nn.functional, which exported sources cannot use).
+    case Activation::relu6: out = "torch.clamp(" + y + ", 0.0, 6.0)"; break;
+    case Activation::none: out = y; break;
+  }
+  return "def forward(self, x: Tensor) -> Tensor:\n    return " + out + "\n";
+}
+
 }  // namespace razor::zoo

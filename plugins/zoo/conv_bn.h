@@ -3,6 +3,7 @@
 ///
 /// Example: ConvBn stem(ConvBnOptions(1, 16, 3).stride(2));
 #include <cstdint>
+#include <string>
 
 #include <ATen/core/Tensor.h>
 #include <torch/arg.h>
@@ -10,6 +11,8 @@
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/pimpl.h>
+
+#include "razor/scriptable.h"
 
 namespace razor::zoo {
 
@@ -28,10 +31,11 @@ struct ConvBnOptions {
   TORCH_ARG(Activation, activation) = Activation::relu;
 };
 
-class ConvBnImpl : public torch::nn::Module {
+class ConvBnImpl : public torch::nn::Module, public razor::Scriptable {
  public:
   explicit ConvBnImpl(const ConvBnOptions& options);
   at::Tensor forward(at::Tensor x);
+  std::string torchscript_forward() const override;
 
   ConvBnOptions options;
   torch::nn::Conv2d conv{nullptr};

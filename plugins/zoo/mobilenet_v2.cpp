@@ -23,6 +23,13 @@ at::Tensor InvertedResidualImpl::forward(at::Tensor x) {
   return residual ? x + y : y;
 }
 
+std::string InvertedResidualImpl::torchscript_forward() const {
+  const std::string input = expand ? "self.expand.forward(x)" : "x";
+  return "def forward(self, x: Tensor) -> Tensor:\n"
+         "    y = self.project.forward(self.depthwise.forward(" + input + "))\n" +
+         (residual ? "    return x + y\n" : "    return y\n");
+}
+
 MobileNetV2Impl::MobileNetV2Impl(const MobileNetV2Options& o) : options(o) {
   stem = register_module("stem", ConvBn(ConvBnOptions(o.in_channels(), o.stem_channels(), 3).activation(Activation::relu6)));
   stages = register_module("stages", torch::nn::Sequential());
@@ -40,6 +47,13 @@ MobileNetV2Impl::MobileNetV2Impl(const MobileNetV2Options& o) : options(o) {
 
 at::Tensor MobileNetV2Impl::forward(const at::Tensor& x) {
   return fc->forward(global_pool(last->forward(stages->forward(stem->forward(x)))));
+}
+
+std::string MobileNetV2Impl::torchscript_forward() const {
+  return "def forward(self, x: Tensor) -> Tensor:\n"
+         "    x = self.last.forward(self.stages.forward(self.stem.forward(x)))\n"
+         "    return self.fc.forward(" +
+         global_pool_script("x") + ")\n";
 }
 
 }  // namespace razor::zoo

@@ -4,6 +4,7 @@
 ///
 /// Example: MobileNetV2 net(MobileNetV2Options().widths({16, 24, 32}).expand_ratio(4));
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include <torch/arg.h>
@@ -12,6 +13,7 @@
 
 #include "conv_bn.h"
 #include "razor/model.h"
+#include "razor/scriptable.h"
 
 namespace razor::zoo {
 
@@ -27,11 +29,12 @@ struct MobileNetV2Options {
   TORCH_ARG(std::int64_t, last_channels) = 128;
 };
 
-class InvertedResidualImpl : public torch::nn::Module {
+class InvertedResidualImpl : public torch::nn::Module, public razor::Scriptable {
  public:
   InvertedResidualImpl(std::int64_t in_channels, std::int64_t out_channels, std::int64_t stride,
                        std::int64_t expand_ratio);
   at::Tensor forward(at::Tensor x);
+  std::string torchscript_forward() const override;
 
   ConvBn expand{nullptr};  // empty when expand_ratio == 1
   ConvBn depthwise{nullptr}, project{nullptr};
@@ -39,10 +42,11 @@ class InvertedResidualImpl : public torch::nn::Module {
 };
 TORCH_MODULE(InvertedResidual);
 
-class MobileNetV2Impl : public razor::Model {
+class MobileNetV2Impl : public razor::Model, public razor::Scriptable {
  public:
   explicit MobileNetV2Impl(const MobileNetV2Options& options = {});
   at::Tensor forward(const at::Tensor& x) override;
+  std::string torchscript_forward() const override;
 
   MobileNetV2Options options;
   ConvBn stem{nullptr}, last{nullptr};

@@ -1,4 +1,4 @@
-// The zoo plugin: small classification networks and the FLOPs/params estimator.
+// The zoo plugin: small classification networks, the SPOS supernet and the FLOPs/params estimator.
 #include "flops_estimator.h"
 #include "razor/plugin.h"
 #include "zoo_options.h"
@@ -19,7 +19,7 @@ std::shared_ptr<razor::Component> make_model(const razor::BuildContext& ctx) {
       {"strides", "int[]", "[1, 2, 2]", "stride of each stage's first block"}
 
 RAZOR_PLUGIN(
-    "zoo", "0.1.0", "Small classification networks (ResNet, MobileNetV2, ShuffleNetV2) and a FLOPs estimator",
+    "zoo", "0.1.0", "Small classification networks (ResNet, MobileNetV2, ShuffleNetV2, SPOS supernet) and a FLOPs estimator",
     {"model", "resnet", "ResNet with basic blocks; 3x3 stem without max-pooling, for small images",
      {RAZOR_ZOO_COMMON_OPTIONS,
       {"widths", "int[]", "[16, 32, 64]", "output channels of each stage"},
@@ -38,5 +38,19 @@ RAZOR_PLUGIN(
       {"repeats", "int[]", "[2, 2, 2]", "units per stage"},
       {"last_channels", "int", "256", "width of the final 1x1 convolution"}},
      &make_model<razor::zoo::ShuffleNetV2Impl, razor::zoo::ShuffleNetV2Options, &razor::zoo::shufflenet_v2_options>},
+    {"model", "spos_shufflenet",
+     "SPOS ShuffleNetV2 supernet: every block a one-shot op over shuffle 3x3/5x5/7x7 and Xception units, "
+     "searched as blocks.0 ... blocks.N-1",
+     {RAZOR_ZOO_COMMON_OPTIONS,
+      {"stem_stride", "int", "1", "stride of the stem convolution (2 for ImageNet)"},
+      {"stem_pool", "bool", "false", "3x3 max-pooling with stride 2 after the stem (ImageNet)"},
+      {"widths", "int[]", "[32, 64, 128]", "output channels of each stage (even)"},
+      {"repeats", "int[]", "[2, 2, 2]", "searchable blocks per stage"},
+      {"last_channels", "int", "256", "width of the 1x1 convolution before pooling; 0 = none"},
+      {"candidates", "string[]", "['shuffle_3x3', 'shuffle_5x5', 'shuffle_7x7', 'shuffle_xception']",
+       "operations every block chooses among, in choice order (of shuffle_3x3, shuffle_5x5, shuffle_7x7, "
+       "shuffle_xception)"}},
+     &make_model<razor::zoo::SposShuffleNetImpl, razor::zoo::SposShuffleNetOptions,
+                 &razor::zoo::spos_shufflenet_options>},
     {"estimator", "flops", "Multiply-accumulates and parameters of what one forward pass runs (mmcv convention)",
      {}, &razor::make_component<razor::zoo::FlopsEstimator>})

@@ -19,6 +19,12 @@ at::Tensor BasicBlockImpl::forward(at::Tensor x) {
   return at::relu(conv2->forward(conv1->forward(x)) + identity);
 }
 
+std::string BasicBlockImpl::torchscript_forward() const {
+  return std::string("def forward(self, x: Tensor) -> Tensor:\n") +
+         "    return torch.relu(self.conv2.forward(self.conv1.forward(x)) + " +
+         (shortcut ? "self.shortcut.forward(x)" : "x") + ")\n";
+}
+
 ResNetImpl::ResNetImpl(const ResNetOptions& o) : options(o) {
   stem = register_module("stem", ConvBn(ConvBnOptions(o.in_channels(), o.stem_channels(), 3)));
   stages = register_module("stages", torch::nn::Sequential());
@@ -34,6 +40,13 @@ ResNetImpl::ResNetImpl(const ResNetOptions& o) : options(o) {
 
 at::Tensor ResNetImpl::forward(const at::Tensor& x) {
   return fc->forward(global_pool(stages->forward(stem->forward(x))));
+}
+
+std::string ResNetImpl::torchscript_forward() const {
+  return "def forward(self, x: Tensor) -> Tensor:\n"
+         "    x = self.stages.forward(self.stem.forward(x))\n"
+         "    return self.fc.forward(" +
+         global_pool_script("x") + ")\n";
 }
 
 }  // namespace razor::zoo

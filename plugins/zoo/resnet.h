@@ -4,6 +4,7 @@
 ///
 /// Example: ResNet net(ResNetOptions().in_channels(3).widths({16, 32, 64}).blocks({2, 2, 2}));
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include <torch/arg.h>
@@ -12,6 +13,7 @@
 
 #include "conv_bn.h"
 #include "razor/model.h"
+#include "razor/scriptable.h"
 
 namespace razor::zoo {
 
@@ -28,19 +30,21 @@ struct ResNetOptions {
 };
 
 /// Two 3x3 ConvBn with an identity (or 1x1 ConvBn projection) shortcut.
-class BasicBlockImpl : public torch::nn::Module {
+class BasicBlockImpl : public torch::nn::Module, public razor::Scriptable {
  public:
   BasicBlockImpl(std::int64_t in_channels, std::int64_t out_channels, std::int64_t stride);
   at::Tensor forward(at::Tensor x);
+  std::string torchscript_forward() const override;
 
   ConvBn conv1{nullptr}, conv2{nullptr}, shortcut{nullptr};  // shortcut empty for identity
 };
 TORCH_MODULE(BasicBlock);
 
-class ResNetImpl : public razor::Model {
+class ResNetImpl : public razor::Model, public razor::Scriptable {
  public:
   explicit ResNetImpl(const ResNetOptions& options = {});
   at::Tensor forward(const at::Tensor& x) override;
+  std::string torchscript_forward() const override;
 
   ResNetOptions options;
   ConvBn stem{nullptr};

@@ -4,6 +4,7 @@
 ///
 /// Example: ShuffleNetV2 net(ShuffleNetV2Options().widths({32, 64, 128}).repeats({2, 2, 2}));
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include <torch/arg.h>
@@ -12,6 +13,7 @@
 
 #include "conv_bn.h"
 #include "razor/model.h"
+#include "razor/scriptable.h"
 
 namespace razor::zoo {
 
@@ -30,22 +32,39 @@ struct ShuffleNetV2Options {
 at::Tensor shuffle_channels(const at::Tensor& x, std::int64_t groups);
 
 /// One ShuffleNetV2 unit. With `split` (stride 1, in == out) half the channels pass through and the
-/// other half goes through 1x1 -> depthwise kxk -> 1x1; otherwise both branches see the whole input.
-class ShuffleUnitImpl : public torch::nn::Module {
+/// other half goes through 1x1 -> depthwise kxk -> 1x1; otherwise both branches see the whole input,
+/// the shortcut being depthwise kxk (stride) -> 1x1.
+class ShuffleUnitImpl : public torch::nn::Module, public razor::Scriptable {
  public:
   ShuffleUnitImpl(std::int64_t in_channels, std::int64_t out_channels, std::int64_t stride,
                   std::int64_t kernel_size = 3);
   at::Tensor forward(at::Tensor x);
+  std::string torchscript_forward() const override;
 
   bool split;
   torch::nn::Sequential branch{nullptr}, shortcut{nullptr};  // shortcut empty when split
 };
 TORCH_MODULE(ShuffleUnit);
 
-class ShuffleNetV2Impl : public razor::Model {
+/// The Xception-style unit of the SPOS search space ("choice_x"): split and shortcut as in
+/// ShuffleUnit (shortcut depthwise 3x3), but the branch is three times depthwise 3x3 -> 1x1 + ReLU,
+/// the stride on the first depthwise convolution.
+class ShuffleXceptionImpl : public torch::nn::Module, public razor::Scriptable {
+ public:
+  ShuffleXceptionImpl(std::int64_t in_channels, std::int64_t out_channels, std::int64_t stride);
+  at::Tensor forward(at::Tensor x);
+  std::string torchscript_forward() const override;
+
+  bool split;
+  torch::nn::Sequential branch{nullptr}, shortcut{nullptr};  // shortcut empty when split
+};
+TORCH_MODULE(ShuffleXception);
+
+class ShuffleNetV2Impl : public razor::Model, public razor::Scriptable {
  public:
   explicit ShuffleNetV2Impl(const ShuffleNetV2Options& options = {});
   at::Tensor forward(const at::Tensor& x) override;
+  std::string torchscript_forward() const override;
 
   ShuffleNetV2Options options;
   ConvBn stem{nullptr}, last{nullptr};

@@ -1,5 +1,6 @@
 #include "zoo_options.h"
 
+#include <algorithm>
 #include <string>
 
 namespace razor::zoo {
@@ -30,6 +31,30 @@ std::vector<std::int64_t> widths(const razor::ConfigView& cfg) {
   return w;
 }
 
+// widths() for ShuffleNet units, which split their channels in halves.
+std::vector<std::int64_t> even_widths(const razor::ConfigView& cfg) {
+  auto w = widths(cfg);
+  for (auto x : w)
+    if (x % 2 != 0) cfg.fail("widths", "values must be even (units split channels in halves)");
+  return w;
+}
+
+// SPOS block candidates: known names, each once (a duplicate would be an ambiguous choice).
+std::vector<std::string> spos_candidates(const razor::ConfigView& cfg) {
+  auto names = cfg.get<std::vector<std::string>>("candidates");
+  if (names.empty()) cfg.fail("candidates", "needs at least one candidate");
+  const auto& known = spos_candidate_names();
+  for (auto it = names.begin(); it != names.end(); ++it) {
+    if (std::find(known.begin(), known.end(), *it) == known.end()) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      cfg.fail("candidates", "unknown candidate '" + *it + "' (known: " + list + ")");
+    }
+    if (std::find(names.begin(), it, *it) != it) cfg.fail("candidates", "'" + *it + "' is listed twice");
+  }
+  return names;
+}
+
 }  // namespace
 
 // The options every zoo network shares: in_channels, num_classes, stem_channels, widths, strides.
@@ -58,12 +83,22 @@ MobileNetV2Options mobilenet_v2_options(const razor::ConfigView& cfg) {
 }
 
 ShuffleNetV2Options shufflenet_v2_options(const razor::ConfigView& cfg) {
-  const auto w = widths(cfg);
-  for (auto x : w)
-    if (x % 2 != 0) cfg.fail("widths", "values must be even (units split channels in halves)");
+  const auto w = even_widths(cfg);
   return common_options<ShuffleNetV2Options>(cfg, w)
       .repeats(per_stage(cfg, "repeats", w.size()))
       .last_channels(positive(cfg, "last_channels"));
+}
+
+SposShuffleNetOptions spos_shufflenet_options(const razor::ConfigView& cfg) {
+  const auto w = even_widths(cfg);
+  const auto last = cfg.get<std::int64_t>("last_channels");
+  if (last < 0) cfg.fail("last_channels", "must not be negative (0 = no final 1x1 convolution)");
+  return common_options<SposShuffleNetOptions>(cfg, w)
+      .stem_stride(positive(cfg, "stem_stride"))
+      .stem_pool(cfg.get<bool>("stem_pool"))
+      .repeats(per_stage(cfg, "repeats", w.size()))
+      .last_channels(last)
+      .candidates(spos_candidates(cfg));
 }
 
 }  // namespace razor::zoo

@@ -4,11 +4,13 @@
 #include "razor/config.h"
 #include "resnet.h"
 #include "shufflenet_v2.h"
+#include "spos_shufflenet.h"
 
 namespace razor::zoo {
 
 ResNetOptions resnet_options(const razor::ConfigView& cfg);
 MobileNetV2Options mobilenet_v2_options(const razor::ConfigView& cfg);
 ShuffleNetV2Options shufflenet_v2_options(const razor::ConfigView& cfg);
+SposShuffleNetOptions spos_shufflenet_options(const razor::ConfigView& cfg);
 
 }  // namespace razor::zoo
