@@ -1,0 +1,145 @@
+#include "nas_mutator.h"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "razor/errors.h"
+#include "razor/state_archive.h"
+
+namespace razor::nas {
+namespace {
+
+constexpr const char* kNotPrepared = "mutator/nas: prepare() was not called";
+
+// Edit distance, for "did you mean" on unknown keys.
+std::size_t distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+NasMutator::NasMutator(const BuildContext& ctx)
+    : custom_(ctx.config().table("groups")), rng_(ctx.seed() ^ 0x6e61736d75746174ULL) {}
+
+void NasMutator::prepare(Model& supernet) {
+  // Custom groups first: path -> group name, each path in one group only.
+  std::map<std::string, std::string> custom;
+  for (const auto& name : custom_->keys()) {
+    for (const auto& path : custom_->get_string_list(name)) {
+      if (auto [it, added] = custom.emplace(path, name); !added) {
+        custom_->fail(name, fmt::format("'{}' is already in group '{}'", path, it->second));
+      }
+    }
+  }
+  groups_.clear();
+  members_.clear();
+  std::map<std::string, std::size_t> index;  // group key -> position
+  std::map<std::string, bool> custom_seen;
+  for (const auto& item : supernet.named_modules("", /*include_self=*/false)) {
+    auto* m = dynamic_cast<Mutable*>(item.value().get());
+    if (!m || m->is_fixed()) continue;
+    const std::string& path = item.key();
+    std::string key = path;
+    if (auto it = custom.find(path); it != custom.end()) {
+      key = it->second;
+      custom_seen[path] = true;
+    } else if (!m->alias().empty()) {
+      key = m->alias();
+    }
+    auto [at, added] = index.emplace(key, groups_.size());
+    if (added) {
+      groups_.push_back({key, m->choices(), m->probs()});
+      members_.emplace_back();
+    } else if (groups_[at->second].choices != m->choices()) {
+      throw ConfigError(fmt::format("search group '{}': '{}' has choices [{}] but '{}' has [{}]", key,
+                                    members_[at->second].front().path, fmt::join(groups_[at->second].choices, ", "),
+                                    path, fmt::join(m->choices(), ", ")));
+    }
+    members_[at->second].push_back({path, m});
+  }
+  for (const auto& [path, name] : custom) {
+    if (!custom_seen.count(path)) {
+      custom_->fail(name, fmt::format("'{}' is not a searchable module of the model", path));
+    }
+  }
+  prepared_ = true;
+}
+
+void NasMutator::check_prepared() const {
+  if (!prepared_) throw Error(kNotPrepared);
+}
+
+const std::vector<SearchGroup>& NasMutator::groups() const {
+  check_prepared();
+  return groups_;
+}
+
+void NasMutator::check(const Subnet& subnet) const {
+  check_prepared();
+  for (const auto& [key, choice] : subnet) {
+    const auto g = std::find_if(groups_.begin(), groups_.end(), [&](const SearchGroup& x) { return x.key == key; });
+    if (g == groups_.end()) {
+      std::string hint;
+      std::size_t best = 4;
+      for (const auto& x : groups_)
+        if (const auto d = distance(key, x.key); d < best) best = d, hint = fmt::format(" (did you mean '{}'?)", x.key);
+      throw Error(fmt::format("subnet: unknown key '{}'{}", key, hint));
+    }
+    if (std::find(g->choices.begin(), g->choices.end(), choice) == g->choices.end()) {
+      throw Error(fmt::format("subnet: '{}': unknown choice '{}' (choices: {})", key, choice,
+                              fmt::join(g->choices, ", ")));
+    }
+  }
+  for (const auto& g : groups_)
+    if (!subnet.count(g.key)) throw Error(fmt::format("subnet: missing key '{}'", g.key));
+}
+
+Subnet NasMutator::sample(SampleKind kind) {
+  Subnet subnet = sample_subnet(groups(), kind, rng_);
+  set(subnet);
+  return subnet;
+}
+
+void NasMutator::set(const Subnet& subnet) {
+  check(subnet);
+  for (std::size_t i = 0; i < groups_.size(); ++i)
+    for (auto& m : members_[i]) m.mutable_->set_choice(subnet.at(groups_[i].key));
+}
+
+Subnet NasMutator::current() const {
+  check_prepared();
+  Subnet subnet;
+  for (std::size_t i = 0; i < groups_.size(); ++i) {
+    const auto choice = members_[i].front().mutable_->current_choice();
+    if (!choice) throw Error(fmt::format("search group '{}' has no choice yet", groups_[i].key));
+    subnet[groups_[i].key] = *choice;
+  }
+  return subnet;
+}
+
+void NasMutator::fix(const Subnet& subnet) {
+  check(subnet);
+  for (std::size_t i = 0; i < groups_.size(); ++i)
+    for (auto& m : members_[i]) m.mutable_->fix(subnet.at(groups_[i].key));
+  groups_.clear();  // nothing left to choose
+  members_.clear();
+}
+
+void NasMutator::save_state(torch::serialize::OutputArchive& archive) const { write_rng(archive, "nas_rng", rng_); }
+void NasMutator::load_state(torch::serialize::InputArchive& archive) { read_rng(archive, "nas_rng", rng_); }
+
+}  // namespace razor::nas

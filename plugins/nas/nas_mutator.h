@@ -1,0 +1,42 @@
+#pragma once
+// mutator/nas: the one mutator of every one-shot NAS algorithm. It finds the model's mutables, makes
+// one search group per custom group, alias or module path, and samples, sets or fixes subnets.
+#include <random>
+#include <string>
+#include <vector>
+
+#include "razor/context.h"
+#include "razor/mutable.h"
+#include "razor/mutator.h"
+
+namespace razor::nas {
+
+class NasMutator final : public Mutator {
+ public:
+  explicit NasMutator(const BuildContext& ctx);
+  void prepare(Model& supernet) override;
+  const std::vector<SearchGroup>& groups() const override;
+  Subnet sample(SampleKind kind) override;
+  void set(const Subnet& subnet) override;
+  Subnet current() const override;
+  void fix(const Subnet& subnet) override;
+  void save_state(torch::serialize::OutputArchive& archive) const override;
+  void load_state(torch::serialize::InputArchive& archive) override;
+
+ private:
+  struct Member {
+    std::string path;
+    Mutable* mutable_;  // owned by the model, which outlives the mutator's use of it
+  };
+  void check_prepared() const;
+  /// The members of each group, checked against `subnet`: every key known, none missing, choices valid.
+  void check(const Subnet& subnet) const;
+
+  std::shared_ptr<const ConfigView> custom_;  // [groups]: name -> module paths
+  std::mt19937_64 rng_;
+  bool prepared_ = false;
+  std::vector<SearchGroup> groups_;
+  std::vector<std::vector<Member>> members_;  // parallel to groups_
+};
+
+}  // namespace razor::nas

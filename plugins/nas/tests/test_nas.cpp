@@ -1,0 +1,209 @@
+// One-shot mutables (SDK) and mutator/nas: forward semantics, fixing, aliases and custom groups,
+// sampling, subnets set and checked, subnet files round-tripped into a fresh supernet.
+#include "razor_doctest.hpp"
+
+#include <map>
+
+#include <ATen/ATen.h>
+#include <torch/nn/modules/conv.h>
+#include <torch/nn/modules/linear.h>
+
+#include "config/config_loader.h"
+#include "config/toml_config_view.h"
+#include "nas_mutator.h"
+#include "plugins/host_context.h"
+#include "razor/errors.h"
+#include "razor/one_shot_op.h"
+#include "razor/one_shot_value.h"
+#include "razor/plugin.h"
+#include "razor/subnet_file.h"
+#include "run/logging.h"
+#include "test_support.hpp"
+
+extern "C" const razor::PluginDescriptor* RAZOR_PLUGIN_ENTRY();
+
+using namespace razor;
+
+namespace {
+
+// Three one-shot ops over Linear(4, 4) candidates ("a" and "c" share the alias "shared") and a value.
+struct Net final : Model {
+  Net() {
+    for (const char* name : {"a", "b", "c"}) {
+      OneShotOp op(std::string(name) == "b" ? "" : "shared");
+      op->add("small", torch::nn::Linear(4, 4));
+      op->add("large", torch::nn::Linear(4, 4));
+      op->add("skip", torch::nn::Linear(torch::nn::LinearOptions(4, 4).bias(false)));
+      ops.push_back(register_module(name, op));
+    }
+    depth = register_module("depth", OneShotValue(std::vector<std::int64_t>{1, 2, 3}));
+  }
+  at::Tensor forward(const at::Tensor& x) override {
+    at::Tensor y = x;
+    for (auto& op : ops) y = op->forward(y);
+    return y * static_cast<double>(depth->as_int());
+  }
+  std::vector<OneShotOp> ops;
+  OneShotValue depth{nullptr};
+};
+
+// A mutator/nas built from a TOML table, the way the host builds it.
+struct Built {
+  std::shared_ptr<host::ConfigDocument> doc;
+  std::shared_ptr<nas::NasMutator> mutator;
+};
+
+Built mutator(const std::string& toml = "", std::uint64_t seed = 0) {
+  static test::TempDir dir("nas_mutator");
+  static host::Registry registry;
+  static host::RunSettings settings{c10::Device(c10::kCPU), 0, host::make_logger()};
+  settings.seed = seed;
+  Built b;
+  b.doc = host::load_config(dir.write("m.toml", "[mutator]\ntype = 'nas'\n" + toml), {});
+  auto table = std::dynamic_pointer_cast<const host::TomlConfigView>(host::TomlConfigView(b.doc).table("mutator"));
+  const auto& info = RAZOR_PLUGIN_ENTRY()->components[0];
+  host::HostContext ctx(registry, table->bind(&info.options, "mutator/nas"), settings);
+  b.mutator = std::make_shared<nas::NasMutator>(ctx);
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("one-shot op: the chosen candidate only; the sum with no choice; fix frees the others") {
+  OneShotOp op;
+  torch::nn::Linear a(3, 2), b(3, 2);
+  op->add("a", a);
+  op->add("b", b);
+  const at::Tensor x = at::randn({5, 3});
+  CHECK(at::allclose(op->forward(x), a(x) + b(x)));  // no choice: all candidates, summed
+  op->set_choice("b");
+  const at::Tensor y = op->forward(x);
+  CHECK(at::equal(y, b(x)));
+  y.sum().backward();
+  CHECK_FALSE(a->weight.grad().defined());  // the other candidate is untouched
+  CHECK(b->weight.grad().defined());
+  CHECK_THROWS_WITH_AS(op->set_choice("c"), "unknown choice 'c' (choices: a, b)", Error);
+  CHECK_THROWS_AS(op->add("a", torch::nn::Linear(3, 2)), Error);  // duplicate name
+
+  op->fix("b");
+  CHECK(op->is_fixed());
+  CHECK(op->choices() == std::vector<std::string>{"b"});
+  CHECK(op->named_parameters().size() == 2);  // b.weight, b.bias
+  CHECK(op->named_parameters().contains("b.weight"));
+  CHECK(at::equal(op->forward(x), b(x)));  // fixed forward == unfixed forward with the same choice
+  CHECK_THROWS_WITH_AS(op->fix("b"), "cannot fix to 'b': already fixed to 'b'", Error);
+  CHECK_THROWS_AS(op->set_choice("a"), Error);
+  CHECK_THROWS_AS(op->candidate("a"), Error);
+}
+
+TEST_CASE("mutator/nas: groups by alias, then path; aliased mutables always share a choice") {
+  Net net;
+  auto m = mutator().mutator;
+  CHECK_THROWS_WITH_AS(m->groups(), "mutator/nas: prepare() was not called", Error);
+  m->prepare(net);
+  std::vector<std::string> keys;
+  for (const auto& g : m->groups()) keys.push_back(g.key);
+  CHECK(keys == std::vector<std::string>{"shared", "b", "depth"});
+  for (int i = 0; i < 50; ++i) {
+    const Subnet s = m->sample(SampleKind::random);
+    CHECK(*net.ops[0]->current_choice() == *net.ops[2]->current_choice());
+    CHECK(*net.ops[0]->current_choice() == s.at("shared"));
+    CHECK(net.depth->as_int() == std::stoll(s.at("depth")));
+    CHECK(m->current() == s);
+  }
+  CHECK(m->sample(SampleKind::max) == Subnet{{"shared", "skip"}, {"b", "skip"}, {"depth", "3"}});
+  CHECK(m->sample(SampleKind::min) == Subnet{{"shared", "small"}, {"b", "small"}, {"depth", "1"}});
+}
+
+TEST_CASE("mutator/nas: custom groups; bad groups are config errors") {
+  Net net;
+  auto m = mutator("[mutator.groups]\nall = ['a', 'b', 'c']\n").mutator;
+  m->prepare(net);
+  REQUIRE(m->groups().size() == 2);
+  CHECK(m->groups()[0].key == "all");
+  m->set({{"all", "large"}, {"depth", "2"}});
+  for (auto& op : net.ops) CHECK(*op->current_choice() == "large");
+
+  CHECK_THROWS_AS(mutator("[mutator.groups]\nx = ['a', 'nope']\n").mutator->prepare(net), ConfigError);
+  CHECK_THROWS_AS(mutator("[mutator.groups]\nx = ['a']\ny = ['a']\n").mutator->prepare(net), ConfigError);
+  Net other;
+  const auto mixed = test::error_of([&] { mutator("[mutator.groups]\nx = ['a', 'depth']\n").mutator->prepare(other); });
+  CHECK(mixed.find("search group 'x': 'a' has choices [small, large, skip] but 'depth' has [1, 2, 3]") !=
+        std::string::npos);
+}
+
+TEST_CASE("mutator/nas: set checks keys and choices; sampling follows probabilities") {
+  Net net;
+  auto m = mutator().mutator;
+  m->prepare(net);
+  CHECK(test::error_of([&] { m->set({{"shared", "small"}, {"b", "small"}}); }) == "subnet: missing key 'depth'");
+  CHECK(test::error_of([&] { m->set({{"shared", "small"}, {"bb", "small"}, {"depth", "1"}}); }) ==
+        "subnet: unknown key 'bb' (did you mean 'b'?)");
+  CHECK(test::error_of([&] { m->set({{"shared", "small"}, {"b", "huge"}, {"depth", "1"}}); }) ==
+        "subnet: 'b': unknown choice 'huge' (choices: small, large, skip)");
+
+  Net weighted;
+  weighted.ops[1]->set_probs({0.6, 0.4, 0.0});
+  auto w = mutator().mutator;
+  w->prepare(weighted);
+  std::map<std::string, int> seen;
+  const int n = 20000;
+  for (int i = 0; i < n; ++i) ++seen[w->sample(SampleKind::random).at("b")];
+  CHECK(std::abs(seen["small"] / double(n) - 0.6) < 0.02);
+  CHECK(seen.count("skip") == 0);
+}
+
+TEST_CASE("mutator/nas: a seeded generator, saved and restored with the state") {
+  Net net;
+  auto a = mutator("", 7).mutator, b = mutator("", 7).mutator;
+  a->prepare(net);
+  b->prepare(net);
+  CHECK(a->sample(SampleKind::random) == b->sample(SampleKind::random));
+  torch::serialize::OutputArchive out;
+  a->save_state(out);
+  std::vector<Subnet> expected;
+  for (int i = 0; i < 5; ++i) expected.push_back(a->sample(SampleKind::random));
+  std::stringstream bytes;
+  out.save_to(bytes);
+  torch::serialize::InputArchive in;
+  in.load_from(bytes);
+  auto c = mutator("", 99).mutator;
+  c->prepare(net);
+  c->load_state(in);
+  for (const auto& s : expected) CHECK(c->sample(SampleKind::random) == s);
+}
+
+TEST_CASE("subnet file round trip: a fresh supernet gets identical choices and outputs") {
+  test::TempDir dir("nas_roundtrip");
+  at::manual_seed(0);
+  Net first;
+  auto m = mutator("", 3).mutator;
+  m->prepare(first);
+  const Subnet chosen = m->sample(SampleKind::random);
+  save_subnet(dir.file("subnet.toml"), chosen);
+
+  at::manual_seed(0);  // same weights
+  Net fresh;
+  auto f = mutator().mutator;
+  f->prepare(fresh);
+  f->fix(load_subnet(dir.file("subnet.toml"), m->groups()));
+  CHECK(f->groups().empty());
+  for (auto& op : fresh.ops) CHECK(op->is_fixed());
+  const at::Tensor x = at::randn({2, 4});
+  CHECK(at::equal(first.forward(x), fresh.forward(x)));
+  CHECK(fresh.parameters().size() < first.parameters().size());
+
+  // Bad files: one line with file:line:col.
+  const auto bad = [&](const std::string& text) {
+    return test::error_of([&] { load_subnet(dir.write("bad.toml", text), m->groups()); });
+  };
+  const std::string f0 = dir.file("bad.toml");
+  CHECK(bad("[subnet]\nshared = 'small'\nb = 'small'\ndepth = 2\nextra = 'x'\n") ==
+        f0 + ":5:9: unknown search group 'extra' (this space has 3 groups, e.g. 'shared')");
+  CHECK(bad("[subnet]\nshared = 'small'\nb = 'small'\n") == f0 + ":1:1: missing search group 'depth' (choices: 1, 2, 3)");
+  CHECK(bad("[subnet]\nshared = 'small'\nb = 'tiny'\ndepth = 2\n") ==
+        f0 + ":3:5: 'b': 'tiny' is not a choice of this group (choices: small, large, skip)");
+  CHECK(bad("[subnet]\nshared = 'small'\nb = 'small'\ndepth = 2\n").find("no error") != std::string::npos);
+  CHECK(bad("[subnet\n").rfind(f0 + ":1:", 0) == 0);
+  CHECK(bad("[other]\n").rfind(f0 + ":1:1: unknown key 'other'", 0) == 0);
+}
