@@ -1,5 +1,7 @@
-// Text and random generators in LibTorch archives: stored as uint8 tensors.
+// Text, random generators and candidates in LibTorch archives: stored as uint8 tensors of text.
 #include <sstream>
+
+#include <fmt/format.h>
 
 #include <ATen/ATen.h>
 #include <torch/serialize/input-archive.h>
@@ -34,6 +36,61 @@ void read_rng(torch::serialize::InputArchive& archive, const std::string& key, s
   std::istringstream in(read_text(archive, key));
   in >> rng;
   if (!in) throw Error("state archive: entry '" + key + "' is not a random generator state");
+}
+
+namespace {
+
+// One candidate per line: score, costs, subnet split by \x1f; pairs split by \x1e, key from value by
+// \x1d (characters no key or choice contains). Numbers with 17 digits read back to the same double.
+std::string pairs_text(const std::map<std::string, std::string>& m) {
+  std::string out;
+  for (const auto& [k, v] : m) out += k + '\x1d' + v + '\x1e';
+  return out;
+}
+
+std::map<std::string, std::string> parse_pairs(const std::string& text, const std::string& key) {
+  std::map<std::string, std::string> m;
+  std::stringstream in(text);
+  for (std::string pair; std::getline(in, pair, '\x1e');) {
+    const auto at = pair.find('\x1d');
+    if (at == std::string::npos) throw Error("state archive: entry '" + key + "' is not a list of candidates");
+    m[pair.substr(0, at)] = pair.substr(at + 1);
+  }
+  return m;
+}
+
+}  // namespace
+
+void write_candidates(torch::serialize::OutputArchive& archive, const std::string& key,
+                      const std::vector<Candidate>& candidates) {
+  std::string text;
+  for (const auto& c : candidates) {
+    std::map<std::string, std::string> costs;
+    for (const auto& [name, v] : c.costs) costs[name] = fmt::format("{:.17g}", v);
+    text += fmt::format("{:.17g}\x1f{}\x1f{}\n", c.score, pairs_text(costs), pairs_text(c.subnet));
+  }
+  write_text(archive, key, text);
+}
+
+std::vector<Candidate> read_candidates(torch::serialize::InputArchive& archive, const std::string& key) {
+  std::vector<Candidate> candidates;
+  std::stringstream in(read_text(archive, key));
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> f;
+    std::stringstream fields(line);
+    for (std::string x; std::getline(fields, x, '\x1f');) f.push_back(x);
+    while (f.size() < 3) f.emplace_back();  // empty costs or subnet
+    Candidate c;
+    try {
+      c.score = std::stod(f[0]);
+      for (const auto& [name, v] : parse_pairs(f[1], key)) c.costs[name] = std::stod(v);
+    } catch (const std::logic_error&) {
+      throw Error("state archive: entry '" + key + "' is not a list of candidates");
+    }
+    c.subnet = parse_pairs(f[2], key);
+    candidates.push_back(std::move(c));
+  }
+  return candidates;
 }
 
 }  // namespace razor

@@ -44,50 +44,6 @@ class CostTable final : public SearchContext {
   std::map<Subnet, Costs> cache_;
 };
 
-// Candidates in the state file: one per line, fields split by \x1f, pairs by \x1e, key=value by \x1d.
-std::string pairs_text(const std::map<std::string, std::string>& m) {
-  std::string out;
-  for (const auto& [k, v] : m) out += (out.empty() ? "" : "\x1e") + k + "\x1d" + v;
-  return out;
-}
-
-std::map<std::string, std::string> parse_pairs(const std::string& text) {
-  std::map<std::string, std::string> m;
-  std::stringstream in(text);
-  for (std::string pair; std::getline(in, pair, '\x1e');) {
-    const auto at = pair.find('\x1d');
-    if (at != std::string::npos) m[pair.substr(0, at)] = pair.substr(at + 1);
-  }
-  return m;
-}
-
-std::string candidates_text(const std::vector<std::pair<std::int64_t, Candidate>>& all) {
-  std::string out;
-  for (const auto& [round, c] : all) {
-    std::map<std::string, std::string> costs;
-    for (const auto& [k, v] : c.costs) costs[k] = fmt::format("{:.17g}", v);
-    out += fmt::format("{}\x1f{:.17g}\x1f{}\x1f{}\n", round, c.score, pairs_text(costs), pairs_text(c.subnet));
-  }
-  return out;
-}
-
-std::vector<std::pair<std::int64_t, Candidate>> parse_candidates(const std::string& text) {
-  std::vector<std::pair<std::int64_t, Candidate>> all;
-  std::stringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    std::vector<std::string> f;
-    std::stringstream fields(line);
-    for (std::string x; std::getline(fields, x, '\x1f');) f.push_back(x);
-    if (f.size() != 4) throw Error("search state: malformed candidate record");
-    Candidate c;
-    c.score = std::stod(f[1]);
-    for (const auto& [k, v] : parse_pairs(f[2])) c.costs[k] = std::stod(v);
-    c.subnet = parse_pairs(f[3]);
-    all.emplace_back(std::stoll(f[0]), std::move(c));
-  }
-  return all;
-}
-
 std::string json_string(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
@@ -123,7 +79,14 @@ void save_state(const std::string& file, const Searcher& searcher,
   torch::serialize::OutputArchive archive, searcher_state;
   searcher.save_state(searcher_state);
   archive.write("searcher", searcher_state);
-  write_text(archive, "candidates", candidates_text(all));
+  std::vector<Candidate> candidates;
+  std::string rounds;
+  for (const auto& [round, c] : all) {
+    candidates.push_back(c);
+    rounds += std::to_string(round) + "\n";
+  }
+  write_candidates(archive, "candidates", candidates);
+  write_text(archive, "rounds", rounds);
   archive.save_to(file + ".tmp");
   fs::rename(file + ".tmp", file);
 }
@@ -151,7 +114,13 @@ Candidate run_search(const SearchSetup& s) {
       archive.load_from(state_file);
       archive.read("searcher", searcher_state);
       s.searcher->load_state(searcher_state);
-      all = parse_candidates(read_text(archive, "candidates"));
+      const auto candidates = read_candidates(archive, "candidates");
+      std::stringstream rounds(read_text(archive, "rounds"));
+      for (const auto& c : candidates) {
+        std::int64_t round = 0;
+        rounds >> round;
+        all.emplace_back(round, c);
+      }
     } catch (const c10::Error& e) {
       throw Error(fmt::format("{}: cannot read the search state: {}", state_file, e.what_without_backtrace()));
     }

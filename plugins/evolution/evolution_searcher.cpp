@@ -1,0 +1,151 @@
+#include "evolution_searcher.h"
+
+#include <algorithm>
+#include <functional>
+
+#include <fmt/format.h>
+
+#include "razor/errors.h"
+#include "razor/state_archive.h"
+
+namespace razor::evolution {
+namespace {
+
+EvolutionOptions read_options(const ConfigView& c) {
+  EvolutionOptions o;
+  o.generations = c.get<std::int64_t>("generations");
+  o.num_candidates = c.get<std::int64_t>("num_candidates");
+  o.top_k = c.get<std::int64_t>("top_k");
+  o.num_mutation = c.get<std::int64_t>("num_mutation");
+  o.num_crossover = c.get<std::int64_t>("num_crossover");
+  o.mutate_prob = c.get<double>("mutate_prob");
+  o.crossover_prob = c.get<double>("crossover_prob");
+  o.max_tries = c.get<std::int64_t>("max_tries");
+  if (o.generations < 1) c.fail("generations", "must be at least 1");
+  if (o.num_candidates < 1) c.fail("num_candidates", "must be at least 1");
+  if (o.top_k < 1 || o.top_k > o.num_candidates) c.fail("top_k", "must be between 1 and num_candidates");
+  if (o.num_mutation < 0) c.fail("num_mutation", "must not be negative");
+  if (o.num_crossover < 0) c.fail("num_crossover", "must not be negative");
+  if (o.num_mutation + o.num_crossover > o.num_candidates)
+    c.fail("num_crossover", "num_mutation + num_crossover must not exceed num_candidates");
+  if (!(o.mutate_prob >= 0 && o.mutate_prob <= 1)) c.fail("mutate_prob", "must be in [0, 1]");
+  if (!(o.crossover_prob >= 0 && o.crossover_prob <= 1)) c.fail("crossover_prob", "must be in [0, 1]");
+  if (o.max_tries < 1) c.fail("max_tries", "must be at least 1");
+  const auto table = c.table("constraints");
+  for (const auto& name : table->keys()) {
+    std::pair<double, double> range;
+    try {
+      range = {0.0, table->get_double(name)};  // a number is an upper bound
+    } catch (const ConfigError&) {
+      const auto pair = table->get_double_list(name);
+      if (pair.size() != 2) table->fail(name, "expected a number (upper bound) or [low, high]");
+      range = {pair[0], pair[1]};
+    }
+    if (!(range.first <= range.second)) table->fail(name, "the low bound is above the high bound");
+    o.constraints[name] = range;
+  }
+  return o;
+}
+
+}  // namespace
+
+Subnet mutate(const Subnet& parent, const std::vector<SearchGroup>& groups, double prob, std::mt19937_64& rng) {
+  Subnet child = parent;
+  std::bernoulli_distribution flip(prob);
+  for (const auto& g : groups)
+    if (flip(rng)) child[g.key] = sample_choice(g, rng);
+  return child;
+}
+
+Subnet crossover(const Subnet& first, const Subnet& second, double prob, std::mt19937_64& rng) {
+  Subnet child = first;
+  std::bernoulli_distribution take(prob);
+  for (auto& [key, choice] : child)
+    if (take(rng)) choice = second.at(key);
+  return child;
+}
+
+EvolutionSearcher::EvolutionSearcher(const BuildContext& ctx)
+    : o_(read_options(ctx.config())), rng_(ctx.seed() ^ 0x65766f6c7665ULL) {}
+
+bool EvolutionSearcher::within(SearchContext& context, const Subnet& subnet) const {
+  if (o_.constraints.empty()) return true;
+  const Costs costs = context.costs(subnet);
+  for (const auto& [name, range] : o_.constraints) {
+    const auto it = costs.find(name);
+    if (it == costs.end()) {
+      std::string known;
+      for (const auto& [k, _] : costs) known += (known.empty() ? "" : ", ") + k;
+      throw Error(fmt::format("searcher/evolution: constraint on '{}', but the estimator reports only: {}", name,
+                              known));
+    }
+    if (it->second < range.first || it->second > range.second) return false;
+  }
+  return true;
+}
+
+void EvolutionSearcher::add(std::vector<Subnet>& pool, std::int64_t count, SearchContext& context,
+                            const std::function<Subnet()>& make) {
+  std::int64_t added = 0;
+  for (std::int64_t tries = 0; added < count && tries < o_.max_tries; ++tries) {
+    Subnet s = make();
+    if (std::find(pool.begin(), pool.end(), s) != pool.end() || !within(context, s)) continue;
+    pool.push_back(std::move(s));
+    ++added;
+  }
+}
+
+std::vector<Subnet> EvolutionSearcher::propose(SearchContext& context) {
+  if (rounds_ >= o_.generations) return {};
+  const auto& groups = context.groups();
+  std::vector<Subnet> pool;
+  if (!top_.empty()) {
+    std::uniform_int_distribution<std::size_t> parent(0, top_.size() - 1);
+    add(pool, o_.num_mutation, context,
+        [&] { return mutate(top_[parent(rng_)].subnet, groups, o_.mutate_prob, rng_); });
+    add(pool, o_.num_crossover, context, [&] {
+          const Subnet& a = top_[parent(rng_)].subnet;
+          const Subnet& b = top_[parent(rng_)].subnet;
+          return crossover(a, b, o_.crossover_prob, rng_);
+        });
+  }
+  add(pool, o_.num_candidates - static_cast<std::int64_t>(pool.size()), context,
+      [&] { return sample_subnet(groups, SampleKind::random, rng_); });
+  if (pool.empty()) {
+    std::string limits;
+    for (const auto& [name, r] : o_.constraints) limits += fmt::format(" {} in [{:g}, {:g}]", name, r.first, r.second);
+    throw Error(fmt::format("searcher/evolution: no subnet within the constraints ({} ) after {} tries", limits,
+                            o_.max_tries));
+  }
+  return pool;
+}
+
+void EvolutionSearcher::report(const std::vector<Candidate>& scored) {
+  for (const auto& c : scored) {
+    const bool known = std::any_of(top_.begin(), top_.end(), [&](const Candidate& t) { return t.subnet == c.subnet; });
+    if (!known) top_.push_back(c);
+  }
+  // Best first; equal scores keep their order (earlier first), so the result is deterministic.
+  std::stable_sort(top_.begin(), top_.end(), [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+  if (static_cast<std::int64_t>(top_.size()) > o_.top_k) top_.resize(static_cast<std::size_t>(o_.top_k));
+  ++rounds_;
+}
+
+std::optional<Candidate> EvolutionSearcher::best() const {
+  if (top_.empty()) return std::nullopt;
+  return top_.front();
+}
+
+void EvolutionSearcher::save_state(torch::serialize::OutputArchive& archive) const {
+  write_rng(archive, "rng", rng_);
+  write_text(archive, "rounds", std::to_string(rounds_));
+  write_candidates(archive, "top_k", top_);
+}
+
+void EvolutionSearcher::load_state(torch::serialize::InputArchive& archive) {
+  read_rng(archive, "rng", rng_);
+  rounds_ = std::stoll(read_text(archive, "rounds"));
+  top_ = read_candidates(archive, "top_k");
+}
+
+}  // namespace razor::evolution
