@@ -52,6 +52,8 @@ Spos::Spos(const BuildContext& ctx)
   std::mt19937_64 rng(ctx.seed() ^ 0x5e0a11da7eULL);
   validation_path_ = sample_subnet(mutator_->groups(), SampleKind::random, rng);
   mutator_->set(validation_path_);
+  ctx.logger().info("spos: supernet of {} choices; validation between epochs runs the fixed path {}",
+                    space_size(mutator_->groups()), subnet_text(validation_path_));
 }
 
 Losses Spos::train_step(const Batch& batch) {

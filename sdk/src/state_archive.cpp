@@ -42,14 +42,15 @@ namespace {
 
 // One candidate per line: score, costs, subnet split by \x1f; pairs split by \x1e, key from value by
 // \x1d (characters no key or choice contains). Numbers with 17 digits read back to the same double.
-std::string pairs_text(const std::map<std::string, std::string>& m) {
+template <class Map>
+std::string pairs_text(const Map& m) {
   std::string out;
   for (const auto& [k, v] : m) out += k + '\x1d' + v + '\x1e';
   return out;
 }
 
-std::map<std::string, std::string> parse_pairs(const std::string& text, const std::string& key) {
-  std::map<std::string, std::string> m;
+Subnet parse_pairs(const std::string& text, const std::string& key) {
+  Subnet m;
   std::stringstream in(text);
   for (std::string pair; std::getline(in, pair, '\x1e');) {
     const auto at = pair.find('\x1d');

@@ -86,3 +86,16 @@ TEST_CASE("state archives carry text and random generators exactly") {
   CHECK(restored() == rng());
   CHECK_THROWS_WITH_AS(read_text(in, "absent"), "state archive: missing entry 'absent'", Error);
 }
+
+TEST_CASE("subnet keys sort naturally: numbers by value") {
+  const Subnet s{{"blocks.10", "a"}, {"blocks.2", "b"}, {"blocks.1", "c"}, {"alpha", "d"}, {"blocks.1.x", "e"}};
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : s) keys.push_back(k);
+  CHECK(keys == std::vector<std::string>{"alpha", "blocks.1", "blocks.1.x", "blocks.2", "blocks.10"});
+  NaturalOrder less;
+  CHECK(less("a9", "a10"));
+  CHECK_FALSE(less("a10", "a9"));
+  CHECK(less("a1", "a01"));  // equal values: still a strict order
+  CHECK_FALSE(less("a01", "a1"));
+  CHECK_FALSE(less("x", "x"));
+}

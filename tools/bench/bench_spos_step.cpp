@@ -38,7 +38,7 @@ struct HandConvBn {
   nn::Conv2d conv{nullptr};
   nn::BatchNorm2d bn{nullptr};
   bool relu;
-  at::Tensor operator()(const at::Tensor& x) const {
+  at::Tensor operator()(const at::Tensor& x) {
     at::Tensor y = bn(conv(x));
     return relu ? at::relu(y) : y;
   }
@@ -48,9 +48,9 @@ struct HandConvBn {
 struct HandBlock {
   bool split;
   std::vector<HandConvBn> branch, shortcut;
-  at::Tensor operator()(const at::Tensor& x) const {
-    const auto run = [](const std::vector<HandConvBn>& layers, at::Tensor y) {
-      for (const auto& l : layers) y = l(y);
+  at::Tensor operator()(const at::Tensor& x) {
+    const auto run = [](std::vector<HandConvBn>& layers, at::Tensor y) {
+      for (auto& l : layers) y = l(y);
       return y;
     };
     at::Tensor y;
@@ -103,7 +103,7 @@ struct HandShuffleNet : nn::Module {
   }
   at::Tensor forward(at::Tensor x) {
     x = stem(x);
-    for (const auto& b : blocks) x = b(x);
+    for (auto& b : blocks) x = b(x);
     return fc(at::adaptive_avg_pool2d(last(x), {1, 1}).flatten(1));
   }
   int count = 0;

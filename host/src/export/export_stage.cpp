@@ -43,6 +43,7 @@ void write_report(const std::string& path, const ExportReport& r, const std::str
   if (r.max_abs_diff_torchscript >= 0)
     text += fmt::format("max_abs_diff_torchscript = {:.6g}\n", r.max_abs_diff_torchscript);
   text += fmt::format("params = {:.0f}\nsupernet_params = {:.0f}\n", r.params, r.supernet_params);
+  text += "\n[costs]  # the estimator's, per image\n";
   for (const auto& [k, v] : r.costs) text += fmt::format("{} = {:.0f}\n", k, v);
   text += "\n[file_bytes]\n";
   for (const char* f : {"model.pt", "subnet.pt"})

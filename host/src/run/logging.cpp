@@ -1,5 +1,7 @@
 #include "run/logging.h"
 
+#include <fmt/format.h>
+
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 
@@ -16,6 +18,22 @@ void add_file_log(spdlog::logger& logger, const std::string& file, bool append) 
   sink->set_pattern("[%Y-%m-%d %H:%M:%S] %v");
   logger.sinks().push_back(sink);
   logger.flush_on(spdlog::level::info);
+}
+
+std::string si_text(double v) {
+  const char* units[] = {"", " K", " M", " G", " T"};
+  int u = 0;
+  while (v >= 1000.0 && u < 4) {
+    v /= 1000.0;
+    ++u;
+  }
+  return fmt::format("{:.1f}{}", v, units[u]);
+}
+
+std::string costs_text(const Costs& costs) {
+  std::string out;
+  for (const auto& [name, v] : costs) out += fmt::format("{}{} {}", out.empty() ? "" : ", ", name, si_text(v));
+  return out;
 }
 
 }  // namespace razor::host

@@ -55,17 +55,6 @@ c10::Device parse_device(const ConfigView& runtime, const std::string& cli) {
   return device;
 }
 
-// 774282 -> "774.3 K".
-std::string si_text(double v) {
-  const char* units[] = {"", " K", " M", " G", " T"};
-  int u = 0;
-  while (v >= 1000.0 && u < 4) {
-    v /= 1000.0;
-    ++u;
-  }
-  return fmt::format("{:.1f}{}", v, units[u]);
-}
-
 std::string shape_text(at::IntArrayRef sizes) { return fmt::format("[{}]", fmt::join(sizes, ", ")); }
 
 // The stages in their fixed order; each at most once.
@@ -233,10 +222,12 @@ void run_command(const RunOptions& options) {
     auto costs = estimator->estimate(algorithm->model(), data.image_shape);
     std::vector<std::string> parts;
     for (const auto& [name, value] : costs) parts.push_back(fmt::format("{} {:.0f} ({})", name, value, si_text(value)));
-    log.info("model costs per image{}: {}", has_choices ? " (current path)" : "", fmt::join(parts, ", "));
+    log.info("model costs per image{}: {}", has_choices ? " (the current path)" : "", fmt::join(parts, ", "));
   }
 
+  // The trainer owns the loaders; it lives as long as the later stages use the validation one.
   const BatchLoader& val_loader = *setup.val;
+  std::optional<Trainer> trainer;
   if (train_stage) {
     setup.algorithm = algorithm;
     setup.epochs = epochs;
@@ -246,9 +237,9 @@ void run_command(const RunOptions& options) {
     setup.device = settings.device;
     setup.work_dir = work_dir;
     setup.logger = settings.logger;
-    Trainer trainer(std::move(setup));
-    if (options.resume && train_checkpoint) trainer.resume();
-    trainer.run();
+    trainer.emplace(std::move(setup));
+    if (options.resume && train_checkpoint) trainer->resume();
+    trainer->run();
     save_model(algorithm->model(), work_dir + "/model.pt");
     log.info("final model weights: {}/model.pt", work_dir);
   }
@@ -284,11 +275,9 @@ void run_command(const RunOptions& options) {
     ex.work_dir = work_dir;
     ex.logger = &log;
     const ExportReport r = run_export(ex);
-    std::vector<std::string> parts;
-    for (const auto& [name, value] : r.costs) parts.push_back(fmt::format("{} {}", name, si_text(value)));
-    log.info("result: {}top-1 {:.2f}%, {}{} parameters; files in {}/export",
-             export_subnet ? "subnet " + subnet_text(*export_subnet) + "; " : std::string(), r.top1,
-             parts.empty() ? std::string() : fmt::format("{}, ", fmt::join(parts, ", ")), si_text(r.params), work_dir);
+    if (export_subnet) log.info("result: subnet {}", subnet_text(*export_subnet));
+    log.info("result: validation top-1 {:.2f}%, {}; files in {}/export", r.top1,
+             r.costs.empty() ? si_text(r.params) + " parameters" : costs_text(r.costs), work_dir);
   }
 }
 

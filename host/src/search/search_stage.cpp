@@ -13,6 +13,7 @@
 #include "razor/errors.h"
 #include "razor/state_archive.h"
 #include "razor/subnet_file.h"
+#include "run/logging.h"
 #include "search/pareto_svg.h"
 
 namespace fs = std::filesystem;
@@ -89,12 +90,6 @@ void save_state(const std::string& file, const Searcher& searcher,
   write_text(archive, "rounds", rounds);
   archive.save_to(file + ".tmp");
   fs::rename(file + ".tmp", file);
-}
-
-std::string costs_text(const Costs& costs) {
-  std::string out;
-  for (const auto& [k, v] : costs) out += fmt::format("{}{} {:.4g}", out.empty() ? "" : ", ", k, v);
-  return out;
 }
 
 }  // namespace

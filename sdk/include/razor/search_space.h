@@ -11,8 +11,13 @@
 
 namespace razor {
 
-/// A subnet: stable group key -> chosen value.
-using Subnet = std::map<std::string, std::string>;
+/// Orders keys with numbers by their value: "blocks.2" before "blocks.10".
+struct RAZOR_API NaturalOrder {
+  bool operator()(const std::string& a, const std::string& b) const;
+};
+
+/// A subnet: stable group key -> chosen value, in natural key order.
+using Subnet = std::map<std::string, std::string, NaturalOrder>;
 
 enum class SampleKind { random, max, min };
 
