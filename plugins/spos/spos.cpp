@@ -4,7 +4,6 @@
 
 #include <c10/util/Exception.h>
 #include <fmt/format.h>
-#include <spdlog/logger.h>
 #include <torch/serialize/input-archive.h>
 
 #include "razor/errors.h"
@@ -41,7 +40,6 @@ Spos::Spos(const BuildContext& ctx)
     const Subnet subnet = load_subnet(subnet_file, mutator_->groups());
     if (!config.get<std::string>("init_weights").empty()) inherit_weights(*architecture_, config);
     mutator_->fix(subnet);
-    ctx.logger().info("spos: retraining the subnet of {} ({})", subnet_file, subnet_text(subnet));
     return;
   }
   if (!config.get<std::string>("init_weights").empty()) {
@@ -52,8 +50,6 @@ Spos::Spos(const BuildContext& ctx)
   std::mt19937_64 rng(ctx.seed() ^ 0x5e0a11da7eULL);
   validation_path_ = sample_subnet(mutator_->groups(), SampleKind::random, rng);
   mutator_->set(validation_path_);
-  ctx.logger().info("spos: supernet of {} choices; validation between epochs runs the fixed path {}",
-                    space_size(mutator_->groups()), subnet_text(validation_path_));
 }
 
 Losses Spos::train_step(const Batch& batch) {

@@ -218,6 +218,10 @@ void run_command(const RunOptions& options) {
   log.info("work dir {}; device {}; threads {}; seed {}; stages {}", work_dir, settings.device.str(),
            at::get_num_threads(), settings.seed, fmt::join(stages, ", "));
   log.info("data: {}", data.description);
+  if (has_choices) {
+    log.info("search space: {} groups, {:.4g} subnets; the current path: {}", mutator->groups().size(),
+             space_size(mutator->groups()), subnet_text(mutator->current()));
+  }
   if (estimator) {
     auto costs = estimator->estimate(algorithm->model(), data.image_shape);
     std::vector<std::string> parts;

@@ -19,9 +19,12 @@ using namespace razor;
 
 namespace {
 
-const char* kSupernet = R"(
+// The supernet config; `algorithm_keys` go into [algorithm].
+std::string supernet(const std::string& algorithm_keys = "") {
+  return R"(
 [algorithm]
 type = "spos"
+)" + algorithm_keys + R"(
 [algorithm.architecture]
 type = "spos_shufflenet"
 in_channels = 1
@@ -32,6 +35,7 @@ repeats = [1, 2]
 strides = [1, 2]
 last_channels = 0
 )";
+}
 
 struct Built {
   std::shared_ptr<host::Registry> registry;
@@ -60,7 +64,7 @@ Batch batch() {
 
 TEST_CASE("supernet mode: each step trains one sampled path, validation keeps one fixed path") {
   test::TempDir dir("spos_supernet");
-  auto b = build(dir, kSupernet);
+  auto b = build(dir, supernet());
   auto& spos = dynamic_cast<spos::Spos&>(*b.algorithm);
   CHECK_FALSE(spos.retraining());
   Mutator& mutator = *spos.mutator();
@@ -92,14 +96,14 @@ TEST_CASE("supernet mode: each step trains one sampled path, validation keeps on
 
 TEST_CASE("retrain mode fixes the subnet file; init_weights inherits the supernet's weights") {
   test::TempDir dir("spos_retrain");
-  auto super = build(dir, kSupernet);
+  auto super = build(dir, supernet());
   torch::serialize::OutputArchive weights;
   super.algorithm->model().save(weights);
   weights.save_to(dir.file("model.pt"));
   const Subnet subnet{{"blocks.0", "shuffle_5x5"}, {"blocks.1", "shuffle_xception"}, {"blocks.2", "shuffle_3x3"}};
   save_subnet(dir.file("subnet.toml"), subnet);
 
-  auto scratch = build(dir, std::string(kSupernet) + "subnet = \"" + dir.file("subnet.toml") + "\"\n", 5);
+  auto scratch = build(dir, supernet("subnet = \"" + dir.file("subnet.toml") + "\"\n"), 5);
   auto& spos = dynamic_cast<spos::Spos&>(*scratch.algorithm);
   CHECK(spos.retraining());
   CHECK(spos.mutator()->groups().empty());
@@ -109,10 +113,8 @@ TEST_CASE("retrain mode fixes the subnet file; init_weights inherits the superne
       CHECK(p.key().find("blocks.1.shuffle_xception.") != std::string::npos);
   }
 
-  auto inherit = build(dir,
-                       std::string(kSupernet) + "subnet = \"" + dir.file("subnet.toml") + "\"\ninit_weights = \"" +
-                           dir.file("model.pt") + "\"\n",
-                       5);
+  auto inherit = build(
+      dir, supernet("subnet = \"" + dir.file("subnet.toml") + "\"\ninit_weights = \"" + dir.file("model.pt") + "\"\n"), 5);
   const auto supernet_params = super.algorithm->named_parameters();
   std::int64_t compared = 0;
   for (const auto& p : inherit.algorithm->named_parameters()) {
@@ -129,7 +131,7 @@ TEST_CASE("retrain mode: a bad subnet file is a one-line error naming the file a
   test::TempDir dir("spos_bad");
   dir.write("bad.toml", "[subnet]\n\"blocks.0\" = \"shuffle_9x9\"\n");
   const auto message = test::error_of([&] {
-    build(dir, std::string(kSupernet) + "subnet = \"" + dir.file("bad.toml") + "\"\n");
+    build(dir, supernet("subnet = \"" + dir.file("bad.toml") + "\"\n"));
   });
   CHECK(message.find(dir.file("bad.toml") + ":2:") == 0);
   CHECK(message.find("'shuffle_9x9' is not a choice") != std::string::npos);
