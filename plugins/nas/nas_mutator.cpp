@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "razor/closest_match.h"
 #include "razor/errors.h"
 #include "razor/state_archive.h"
 
@@ -13,22 +14,6 @@ namespace razor::nas {
 namespace {
 
 constexpr const char* kNotPrepared = "mutator/nas: prepare() was not called";
-
-// Edit distance, for "did you mean" on unknown keys.
-std::size_t distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
 
 }  // namespace
 
@@ -93,11 +78,11 @@ void NasMutator::check(const Subnet& subnet) const {
   for (const auto& [key, choice] : subnet) {
     const auto g = std::find_if(groups_.begin(), groups_.end(), [&](const SearchGroup& x) { return x.key == key; });
     if (g == groups_.end()) {
-      std::string hint;
-      std::size_t best = 4;
-      for (const auto& x : groups_)
-        if (const auto d = distance(key, x.key); d < best) best = d, hint = fmt::format(" (did you mean '{}'?)", x.key);
-      throw Error(fmt::format("subnet: unknown key '{}'{}", key, hint));
+      std::vector<std::string> keys;
+      for (const auto& x : groups_) keys.push_back(x.key);
+      const std::string guess = closest_match(key, keys);
+      throw Error(fmt::format("subnet: unknown key '{}'{}", key,
+                              guess.empty() ? std::string() : fmt::format(" (did you mean '{}'?)", guess)));
     }
     if (std::find(g->choices.begin(), g->choices.end(), choice) == g->choices.end()) {
       throw Error(fmt::format("subnet: '{}': unknown choice '{}' (choices: {})", key, choice,

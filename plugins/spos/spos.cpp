@@ -2,11 +2,10 @@
 
 #include <random>
 
-#include <c10/util/Exception.h>
 #include <fmt/format.h>
-#include <torch/serialize/input-archive.h>
 
 #include "razor/errors.h"
+#include "razor/model_weights.h"
 #include "razor/subnet_file.h"
 
 namespace razor::spos {
@@ -14,15 +13,10 @@ namespace {
 
 // Supernet weights (a model.pt written by `razor-host run`) into the still unfixed supernet.
 void inherit_weights(Model& supernet, const ConfigView& config) {
-  const std::string path = config.get<std::string>("init_weights");
   try {
-    torch::serialize::InputArchive archive;
-    archive.load_from(path);
-    supernet.load(archive);
-  } catch (const c10::Error& e) {
-    const std::string what = e.what_without_backtrace();
-    config.fail("init_weights", fmt::format("cannot load supernet weights from '{}': {}", path,
-                                            what.substr(0, what.find('\n'))));
+    load_weights(supernet, config.get<std::string>("init_weights"));
+  } catch (const Error& e) {
+    config.fail("init_weights", e.what());
   }
 }
 

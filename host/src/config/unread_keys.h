@@ -8,7 +8,4 @@ namespace razor::host {
 /// key, in file order, that no component or host section read.
 void check_all_keys_read(const ConfigDocument& doc);
 
-/// The closest candidate within a small edit distance, or "" if none is close.
-std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
-
 }  // namespace razor::host

@@ -10,6 +10,7 @@
 #include <torch/serialize.h>
 
 #include "razor/errors.h"
+#include "razor/model_weights.h"
 #include "razor/subnet_file.h"
 #include "razor/torchscript_export.h"
 
@@ -81,10 +82,7 @@ ExportReport run_export(const ExportSetup& s) {
   if (s.estimator) report.costs = s.estimator->estimate(algorithm.model(), s.image_shape);
   report.top1 = evaluate(algorithm, *s.val, s.device).top1;
 
-  torch::serialize::OutputArchive archive;
-  algorithm.model().save(archive);
-  archive.save_to(dir + "/model.pt.tmp");
-  fs::rename(dir + "/model.pt.tmp", dir + "/model.pt");
+  save_weights(algorithm.model(), dir + "/model.pt");
   if (has_choices) save_subnet(dir + "/subnet.toml", *s.subnet);
   write_bytes(dir + "/check_input.pt", torch::pickle_save(inputs.cpu()));
   write_bytes(dir + "/check_output.pt", torch::pickle_save(fixed));

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "config/unread_keys.h"
+#include "razor/closest_match.h"
 #include "razor/errors.h"
 
 namespace razor::host {

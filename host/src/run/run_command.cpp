@@ -13,8 +13,6 @@
 #include <ATen/Parallel.h>
 #include <c10/core/GradMode.h>
 #include <fmt/format.h>
-#include <torch/serialize/input-archive.h>
-#include <torch/serialize/output-archive.h>
 
 #include "config/config_loader.h"
 #include "config/toml_config_view.h"
@@ -24,6 +22,7 @@
 #include "plugins/load_registry.h"
 #include "razor/errors.h"
 #include "razor/estimator.h"
+#include "razor/model_weights.h"
 #include "run/data_setup.h"
 #include "run/logging.h"
 #include "razor/searcher.h"
@@ -79,23 +78,12 @@ bool has_stage(const std::vector<std::string>& stages, const char* stage) {
 }
 
 // Model weights from a model.pt (runtime.load_from), e.g. a trained supernet to search.
-void load_weights(Model& model, const ConfigView& runtime) {
-  const std::string path = runtime.get<std::string>("load_from");
+void load_model(Model& model, const ConfigView& runtime) {
   try {
-    torch::serialize::InputArchive archive;
-    archive.load_from(path);
-    model.load(archive);
-  } catch (const c10::Error& e) {
-    const std::string what = e.what_without_backtrace();
-    runtime.fail("load_from", fmt::format("cannot load model weights from '{}': {}", path, what.substr(0, what.find('\n'))));
+    load_weights(model, runtime.get<std::string>("load_from"));
+  } catch (const Error& e) {
+    runtime.fail("load_from", e.what());
   }
-}
-
-void save_model(Model& model, const std::string& file) {
-  torch::serialize::OutputArchive archive;
-  model.save(archive);
-  archive.save_to(file + ".tmp");
-  fs::rename(file + ".tmp", file);
 }
 
 }  // namespace
@@ -123,7 +111,7 @@ void run_command(const RunOptions& options) {
   HostContext ctx(*registry, root, settings);
   at::manual_seed(settings.seed);  // model initialisation is part of the run's seeded state
   auto algorithm = ctx.build<Algorithm>("algorithm");
-  if (!runtime->get<std::string>("load_from").empty()) load_weights(algorithm->model(), *runtime);
+  if (!runtime->get<std::string>("load_from").empty()) load_model(algorithm->model(), *runtime);
   std::shared_ptr<Estimator> estimator;
   if (root->has("estimator")) estimator = ctx.build<Estimator>("estimator");
 
@@ -244,7 +232,7 @@ void run_command(const RunOptions& options) {
     trainer.emplace(std::move(setup));
     if (options.resume && train_checkpoint) trainer->resume();
     trainer->run();
-    save_model(algorithm->model(), work_dir + "/model.pt");
+    save_weights(algorithm->model(), work_dir + "/model.pt");
     log.info("final model weights: {}/model.pt", work_dir);
   }
 
