@@ -7,6 +7,7 @@
 #include <torch/serialize/output-archive.h>
 
 #include "razor/errors.h"
+#include "razor/derived_value.h"
 #include "razor/one_shot_value.h"
 #include "razor/search_space.h"
 #include "razor/state_archive.h"
@@ -98,4 +99,39 @@ TEST_CASE("subnet keys sort naturally: numbers by value") {
   CHECK(less("a1", "a01"));  // equal values: still a strict order
   CHECK_FALSE(less("a01", "a1"));
   CHECK_FALSE(less("x", "x"));
+}
+
+TEST_CASE("derived values follow their sources on every read and are fixed only through them") {
+  OneShotValue ratio(std::vector<std::int64_t>{3, 4, 6});
+  OneShotValue other(std::vector<std::int64_t>{8, 16});
+  const auto hidden = DerivedValue::expand(ratio, 16);
+  const auto half = DerivedValue::divide(ratio, 2.0, 2);
+  const auto both = DerivedValue::concat({ratio, other});
+  CHECK(hidden.as_int() == 96);  // sources at their maximum before any choice
+  ratio->set_choice("3");
+  CHECK(hidden.as_int() == 48);
+  CHECK(half.as_int() == 2);   // make_divisible(1.5, 2)
+  CHECK(both.as_int() == 19);  // 3 + 16
+  ratio->set_choice("4");
+  other->set_choice("8");
+  CHECK(hidden.as_int() == 64);
+  CHECK(both.as_int() == 12);
+  CHECK_FALSE(both.is_fixed());
+  ratio->fix("6");
+  CHECK(hidden.is_fixed());
+  CHECK(hidden.as_int() == 96);
+  CHECK_FALSE(both.is_fixed());  // `other` is still free
+  other->fix("16");
+  CHECK(both.is_fixed());
+  CHECK_THROWS_AS(DerivedValue::concat({}), Error);
+}
+
+TEST_CASE("make_divisible: nearest multiple, a floor, never more than 10 % down") {
+  CHECK(make_divisible(32, 8) == 32);
+  CHECK(make_divisible(35, 8) == 32);
+  CHECK(make_divisible(36, 8) == 40);  // rounds half up
+  CHECK(make_divisible(3, 8) == 8);    // at least the divisor
+  CHECK(make_divisible(12, 8, 16) == 16);
+  CHECK(make_divisible(19, 16) == 32);  // 16 would lose 16 %
+  CHECK_THROWS_AS(make_divisible(10, 0), Error);
 }

@@ -12,6 +12,7 @@
 #include "plugins/load_registry.h"
 #include "razor/subnet_file.h"
 #include "run/logging.h"
+#include "search/subnet_scorer.h"
 #include "spos.h"
 #include "test_support.hpp"
 
@@ -136,4 +137,35 @@ TEST_CASE("retrain mode: a bad subnet file is a one-line error naming the file a
   CHECK(message.find(dir.file("bad.toml") + ":2:") == 0);
   CHECK(message.find("'shuffle_9x9' is not a choice") != std::string::npos);
   CHECK(message.find('\n') == std::string::npos);
+}
+
+TEST_CASE("scoring subnets (recalibrated or batch statistics) never changes the supernet") {
+  test::TempDir dir("spos_scoring");
+  auto b = build(dir, supernet());
+  Algorithm& algorithm = *b.algorithm;
+  at::manual_seed(1);
+  LabelledImages data{at::randn({96, 1, 8, 8}), at::randint(0, 10, {96}, at::kLong)};
+  host::BatchLoader loader(data, 32, false, 0, {}, {});
+  algorithm.train();
+  for (int i = 0; i < 3; ++i) algorithm.train_step(loader.batch(0, i));  // non-trivial BN statistics
+  std::map<std::string, at::Tensor> before;
+  for (const auto& p : algorithm.named_parameters()) before[p.key()] = p.value().detach().clone();
+  for (const auto& p : algorithm.named_buffers()) before[p.key()] = p.value().clone();
+
+  for (const bool norm_training : {false, true}) {
+    host::SubnetScorer scorer(algorithm, loader, loader, {norm_training ? 0 : 64, norm_training},
+                              c10::Device(c10::kCPU));
+    std::mt19937_64 rng(3);
+    std::set<double> scores;
+    for (int i = 0; i < 4; ++i) {
+      const auto accuracy = scorer.score(sample_subnet(algorithm.mutator()->groups(), SampleKind::random, rng));
+      CHECK(accuracy.top1 >= 0.0);
+      CHECK(accuracy.top1 <= 100.0);
+      scores.insert(accuracy.top1);
+    }
+    std::size_t compared = 0;
+    for (const auto& p : algorithm.named_parameters()) compared += at::equal(p.value(), before[p.key()]);
+    for (const auto& p : algorithm.named_buffers()) compared += at::equal(p.value(), before[p.key()]);
+    CHECK(compared == before.size());
+  }
 }

@@ -8,6 +8,7 @@
 #include "razor/connector.h"
 #include "razor/context.h"
 #include "razor/dataset.h"
+#include "razor/derived_value.h"
 #include "razor/distiller.h"
 #include "razor/errors.h"
 #include "razor/estimator.h"
