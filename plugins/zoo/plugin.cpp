@@ -49,7 +49,8 @@ RAZOR_PLUGIN(
       {"last_channels", "int", "256", "width of the 1x1 convolution before pooling; 0 = none"},
       {"candidates", "string[]", "['shuffle_3x3', 'shuffle_5x5', 'shuffle_7x7', 'shuffle_xception']",
        "operations every block chooses among, in choice order (of shuffle_3x3, shuffle_5x5, shuffle_7x7, "
-       "shuffle_xception)"}},
+       "shuffle_xception)"},
+      {"candidate_probs", "float[]", "[]", "sampling probability of each candidate (summing to 1); [] = uniform"}},
      &make_model<razor::zoo::SposShuffleNetImpl, razor::zoo::SposShuffleNetOptions,
                  &razor::zoo::spos_shufflenet_options>},
     {"estimator", "flops", "Multiply-accumulates and parameters of what one forward pass runs (mmcv convention)",

@@ -34,6 +34,7 @@ SposShuffleNetImpl::SposShuffleNetImpl(const SposShuffleNetOptions& o) : options
       // No alias: each block is its own search group, keyed by its path "blocks.<i>".
       razor::OneShotOp op;
       for (const auto& name : o.candidates()) op->add(name, make_spos_candidate(name, channels, o.widths()[s], stride));
+      op->set_probs(o.candidate_probs());
       blocks->push_back(op);
       channels = o.widths()[s];
     }

@@ -41,6 +41,8 @@ struct SposShuffleNetOptions {
   /// Candidate names of every block, in choice order (see spos_candidate_names()).
   TORCH_ARG(std::vector<std::string>, candidates) =
       std::vector<std::string>{"shuffle_3x3", "shuffle_5x5", "shuffle_7x7", "shuffle_xception"};
+  /// Sampling probabilities of the candidates, one each, summing to 1; empty = uniform.
+  TORCH_ARG(std::vector<double>, candidate_probs) = {};
 };
 
 /// The candidate names a block may hold: shuffle_3x3, shuffle_5x5, shuffle_7x7, shuffle_xception.

@@ -1,6 +1,7 @@
 #include "zoo_options.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 namespace razor::zoo {
@@ -89,6 +90,21 @@ ShuffleNetV2Options shufflenet_v2_options(const razor::ConfigView& cfg) {
       .last_channels(positive(cfg, "last_channels"));
 }
 
+// One probability per candidate, non-negative, summing to 1 (empty: uniform sampling).
+std::vector<double> spos_candidate_probs(const razor::ConfigView& cfg) {
+  const auto probs = cfg.get<std::vector<double>>("candidate_probs");
+  if (probs.empty()) return probs;
+  if (probs.size() != cfg.get<std::vector<std::string>>("candidates").size())
+    cfg.fail("candidate_probs", "needs one probability per candidate");
+  double sum = 0;
+  for (double p : probs) {
+    if (!(p >= 0)) cfg.fail("candidate_probs", "probabilities must not be negative");
+    sum += p;
+  }
+  if (std::abs(sum - 1.0) > 1e-6) cfg.fail("candidate_probs", "probabilities must sum to 1");
+  return probs;
+}
+
 SposShuffleNetOptions spos_shufflenet_options(const razor::ConfigView& cfg) {
   const auto w = even_widths(cfg);
   const auto last = cfg.get<std::int64_t>("last_channels");
@@ -98,7 +114,8 @@ SposShuffleNetOptions spos_shufflenet_options(const razor::ConfigView& cfg) {
       .stem_pool(cfg.get<bool>("stem_pool"))
       .repeats(per_stage(cfg, "repeats", w.size()))
       .last_channels(last)
-      .candidates(spos_candidates(cfg));
+      .candidates(spos_candidates(cfg))
+      .candidate_probs(spos_candidate_probs(cfg));
 }
 
 }  // namespace razor::zoo
