@@ -84,7 +84,8 @@ ExportReport run_export(const ExportSetup& s) {
 
   save_weights(algorithm.model(), dir + "/model.pt");
   if (has_choices) save_subnet(dir + "/subnet.toml", *s.subnet);
-  write_bytes(dir + "/check_input.pt", torch::pickle_save(inputs.cpu()));
+  // A copy: the narrowed batch would pickle the storage of the whole batch.
+  write_bytes(dir + "/check_input.pt", torch::pickle_save(inputs.cpu().clone()));
   write_bytes(dir + "/check_output.pt", torch::pickle_save(fixed));
 
   if (s.torchscript) {
