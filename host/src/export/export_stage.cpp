@@ -99,10 +99,10 @@ ExportReport run_export(const ExportSetup& s) {
   }
   write_report(dir + "/report.toml", report, dir);
 
-  log.info("export: static model max |diff| {:.3g} vs the supernet path; TorchScript max |diff| {}",
+  log.info("export: max |diff| against the model before export: static {:.3g}, TorchScript {}",
            report.max_abs_diff_static,
            report.max_abs_diff_torchscript >= 0 ? fmt::format("{:.3g}", report.max_abs_diff_torchscript) : "-");
-  log.info("export: {:.0f} parameters (supernet {:.0f}); validation top-1 {:.2f}%", report.params,
+  log.info("export: {:.0f} parameters ({:.0f} before export); validation top-1 {:.2f}%", report.params,
            report.supernet_params, report.top1);
   log.info("export outputs: {0}/model.pt, {0}/subnet.pt (TorchScript), {0}/report.toml", dir);
   return report;
