@@ -7,6 +7,7 @@
 
 #include "razor/errors.h"
 #include "run/info_commands.h"
+#include "run/new_plugin_command.h"
 #include "run/run_command.h"
 #include "run/space_command.h"
 
@@ -54,6 +55,12 @@ int main(int argc, char** argv) {
   space_cmd->add_option("--set", space.overrides, "override a value in TOML syntax");
   space_cmd->add_option("--input", space.input, "image shape C,H,W (default: the config's dataset)")->delimiter(',');
 
+  razor::host::NewPluginOptions scaffold;
+  auto* new_cmd = app.add_subcommand("new-plugin", "write an out-of-tree plugin project to build against the SDK");
+  new_cmd->add_option("name", scaffold.name, "plugin and component name (lower_case)")->required();
+  new_cmd->add_option("--kind", scaffold.kind, "component kind (loss)")->required();
+  new_cmd->add_option("--dir", scaffold.dir, "project folder (default ./NAME)");
+
   auto* version_cmd = app.add_subcommand("version", "versions and the plugin build tag");
 
   try {
@@ -70,6 +77,7 @@ int main(int argc, char** argv) {
     if (*show_cmd) razor::host::config_show(show_file, show_sets, std::cout);
     space.plugin_paths = plugin_paths;
     if (*space_cmd) razor::host::space_command(space, std::cout);
+    if (*new_cmd) razor::host::new_plugin_command(scaffold, std::cout);
     if (*version_cmd) razor::host::version(std::cout);
   } catch (const razor::ConfigError& e) {
     return fail(2, e.what());

@@ -1,0 +1,68 @@
+// Third-party plugins end to end: install razor to a temporary prefix, scaffold a loss plugin out of
+// tree, build and test it against the installed SDK, and train with it through the installed
+// razor-host and RAZOR_PLUGIN_PATH.
+#include <filesystem>
+
+#include "host_process.h"
+#include "razor_doctest.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("scaffold a loss plugin, build it against the installed SDK, train with it") {
+  const std::string root = temp_dir("out_of_tree"), prefix = root + "/prefix", project = root + "/brier";
+  auto install = run_in_source_dir(std::string(RAZOR_CMAKE) + " --install " + RAZOR_BINARY_DIR + " --prefix " + prefix);
+  INFO(install.output);
+  REQUIRE(install.exit_code == 0);
+  for (const char* file : {"/lib/cmake/razor/razorConfig.cmake", "/lib/cmake/razor/RazorPlugin.cmake",
+                           "/include/razor/sdk.h", "/share/razor/configs/spos/spos_shufflenet_digits.toml"})
+    CHECK_MESSAGE(fs::exists(prefix + file), file);
+  const std::string host = prefix + "/bin/razor-host";
+
+  auto scaffold = run_in_source_dir(host + " new-plugin brier --kind loss --dir " + project);
+  INFO(scaffold.output);
+  REQUIRE(scaffold.exit_code == 0);
+  CHECK(contains(scaffold.output, "-DCMAKE_PREFIX_PATH=" + prefix));
+
+  // Builds with one command against the installed package (ccache only speeds up the test).
+  auto build = run_in_source_dir(std::string(RAZOR_CMAKE) + " -S " + project + " -B " + project +
+                                 "/build -G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_PREFIX_PATH=" + prefix +
+                                 " && " + RAZOR_CMAKE + " --build " + project + "/build && ctest --test-dir " + project +
+                                 "/build --output-on-failure");
+  INFO(build.output);
+  REQUIRE(build.exit_code == 0);
+  CHECK(contains(build.output, "100% tests passed"));
+
+  const std::string env = "RAZOR_PLUGIN_PATH=" + project + "/build";
+  auto info = run_host("plugins info brier", env);
+  CHECK(contains(info.output, "loss/brier"));
+  auto listed = run_in_source_dir(env + " " + host + " plugins list");
+  CHECK(contains(listed.output, "from " + project + "/build/brier.so"));
+  auto run = run_in_source_dir(env + " " + host + " run " + project + "/configs/brier.toml --work-dir " + root +
+                               "/run --set train.epochs=1 --set train.val_interval=1");
+  INFO(run.output);
+  CHECK(run.exit_code == 0);
+  CHECK(contains(run.output, "training done: validation top-1"));
+  fs::remove_all(root);
+}
+
+TEST_CASE("new-plugin refuses a bad name, an unknown kind and an existing folder, writing nothing") {
+  const std::string root = temp_dir("scaffold_bad");
+  auto bad_name = run_host("new-plugin My-Loss --kind loss --dir " + root + "/a");
+  CHECK(bad_name.exit_code == 2);
+  CHECK(bad_name.output == "error: new-plugin: 'My-Loss' is not a plugin name (expected lower_case: a-z, 0-9, _)\n");
+  auto bad_kind = run_host("new-plugin mine --kind pruner --dir " + root + "/b");
+  CHECK(bad_kind.exit_code == 2);
+  CHECK(bad_kind.output == "error: new-plugin: --kind pruner: no template (available: loss)\n");
+  CHECK_FALSE(fs::exists(root + "/a"));
+  CHECK_FALSE(fs::exists(root + "/b"));
+  auto exists = run_host("new-plugin mine --kind loss --dir " + root);
+  CHECK(exists.exit_code == 2);
+  CHECK(exists.output == "error: new-plugin: " + root + " already exists; choose another --dir\n");
+  fs::remove_all(root);
+}
