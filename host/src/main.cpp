@@ -40,6 +40,9 @@ int main(int argc, char** argv) {
   std::string info_name;
   auto* info_cmd = plugins_cmd->add_subcommand("info", "a plugin's or a component's docs and options");
   info_cmd->add_option("name", info_name, "plugin name, component key (model/resnet) or name")->required();
+  std::string verify_file;
+  auto* verify_cmd = plugins_cmd->add_subcommand("verify", "check a plugin file without running its components");
+  verify_cmd->add_option("file", verify_file, "the plugin's .so")->required();
 
   auto* config_cmd = app.add_subcommand("config", "inspect configs");
   config_cmd->require_subcommand(1);
@@ -74,6 +77,7 @@ int main(int argc, char** argv) {
     if (*run_cmd) razor::host::run_command(run);
     if (*list_cmd) return razor::host::plugins_list(plugin_paths, std::cout);
     if (*info_cmd) razor::host::plugins_info(plugin_paths, info_name, std::cout);
+    if (*verify_cmd) return razor::host::plugins_verify(plugin_paths, verify_file, std::cout);
     if (*show_cmd) razor::host::config_show(show_file, show_sets, std::cout);
     space.plugin_paths = plugin_paths;
     if (*space_cmd) razor::host::space_command(space, std::cout);

@@ -113,3 +113,46 @@ TEST_CASE("an installed razor-host finds its plugins in the install folder") {
   CHECK_FALSE(contains(r.output, RAZOR_BINARY_DIR));  // nothing from the build tree
   std::filesystem::remove_all(prefix);
 }
+
+TEST_CASE("plugins verify: checks a file without building its components") {
+  const std::string good = fixture_dir("good") + "/good.so";
+  auto ok = run_host("plugins verify " + good);
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.output == good + ": plugin fixture_good 1.2.3, ABI " + std::to_string(razor::kSdkAbiVersion) +
+                         ", build tag " + razor::sdk_build_tag() + ", 1 components\nverified\n");
+  // A key that a plugin on the search path provides too.
+  const std::string duplicate = fixture_dir("duplicate_key") + "/duplicate_key.so";
+  auto clash = run_host("--plugin-path " + fixture_dir("good") + " plugins verify " + duplicate);
+  CHECK(clash.exit_code == 3);
+  CHECK(contains(clash.output, "fault: loss/fixture_l1: also provided by " + good));
+  CHECK(contains(clash.output, "not verified\n"));
+  // Refused plugins: the loader's one line.
+  const std::string abi = fixture_dir("wrong_abi") + "/wrong_abi.so";
+  auto refused = run_host("plugins verify " + abi);
+  CHECK(refused.exit_code == 3);
+  CHECK(contains(refused.output, "error: " + abi + ": wrong ABI version: got "));
+}
+
+TEST_CASE("plugins in world-writable files or folders are refused") {
+  namespace fs = std::filesystem;
+  const std::string dir = temp_dir("world_writable");
+  fs::copy_file(fixture_dir("good") + "/good.so", dir + "/good.so");
+  fs::permissions(dir + "/good.so", fs::perms::others_write, fs::perm_options::add);
+  auto file = run_host("plugins verify " + dir + "/good.so");
+  CHECK(file.exit_code == 3);
+  CHECK(file.output == "error: " + dir + "/good.so: refused: the file is world-writable, so anyone could replace it "
+                                         "(chmod o-w it)\n");
+  auto listed = run_host("--plugin-path " + dir + " plugins list");
+  CHECK(listed.exit_code == 1);
+  CHECK(contains(listed.output, "refused: " + dir + "/good.so: refused: the file is world-writable"));
+
+  fs::permissions(dir + "/good.so", fs::perms::others_write, fs::perm_options::remove);
+  fs::permissions(dir, fs::perms::others_all, fs::perm_options::add);  // no sticky bit
+  auto folder = run_host("plugins verify " + dir + "/good.so");
+  CHECK(folder.exit_code == 3);
+  CHECK(folder.output == "error: " + dir + "/good.so: refused: its folder " + dir +
+                             " is world-writable, so anyone could replace the file (chmod o-w the folder)\n");
+  fs::permissions(dir, fs::perms::sticky_bit, fs::perm_options::add);  // like /tmp: accepted
+  CHECK(run_host("plugins verify " + dir + "/good.so").exit_code == 0);
+  fs::remove_all(dir);
+}

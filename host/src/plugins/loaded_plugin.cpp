@@ -8,6 +8,7 @@
 
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <dlfcn.h>
+#include <sys/stat.h>
 #include <fmt/format.h>
 
 #include "razor/errors.h"
@@ -16,7 +17,30 @@ namespace fs = std::filesystem;
 
 namespace razor::host {
 
+namespace {
+
+// Code anyone could replace is not loaded: a world-writable file, or one in a world-writable folder
+// without the sticky bit (where anyone could rename another file over it).
+void check_not_world_writable(const std::string& file) {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) throw PluginError(fmt::format("{}: cannot load: no such file", file));
+  if (st.st_mode & S_IWOTH) {
+    throw PluginError(fmt::format("{}: refused: the file is world-writable, so anyone could replace it "
+                                  "(chmod o-w it)",
+                                  file));
+  }
+  const std::string folder = fs::absolute(file).parent_path().string();
+  if (::stat(folder.c_str(), &st) == 0 && (st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX)) {
+    throw PluginError(fmt::format("{}: refused: its folder {} is world-writable, so anyone could replace "
+                                  "the file (chmod o-w the folder)",
+                                  file, folder));
+  }
+}
+
+}  // namespace
+
 std::shared_ptr<LoadedPlugin> load_plugin(const std::string& file) {
+  check_not_world_writable(file);
   auto plugin = std::make_shared<LoadedPlugin>();
   plugin->file = file;
   // dlopen directly first: Boost.DLL clears dlerror(), and the loader's own message (missing

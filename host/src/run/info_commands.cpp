@@ -4,7 +4,13 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include <filesystem>
+#include <set>
+
+#include <toml++/toml.h>
+
 #include "config/config_loader.h"
+#include "plugins/loaded_plugin.h"
 #include "plugins/load_registry.h"
 #include "razor/abi.h"
 #include "razor/errors.h"
@@ -18,6 +24,11 @@ void print_component(const RegisteredComponent& rc, std::ostream& out) {
     fmt::print(out, "    {:<20} {:<10} {:<24} {}\n", o.name, o.type,
                o.default_toml ? fmt::format("= {}", o.default_toml) : "(required)", o.doc);
   }
+}
+
+bool same_file(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  return std::filesystem::equivalent(a, b, ec);
 }
 
 }  // namespace
@@ -59,6 +70,43 @@ void plugins_info(const std::vector<std::string>& plugin_paths, const std::strin
 
 void config_show(const std::string& file, const std::vector<std::string>& overrides, std::ostream& out) {
   out << load_config(file, overrides)->root << '\n';
+}
+
+int plugins_verify(const std::vector<std::string>& plugin_paths, const std::string& file, std::ostream& out) {
+  static const std::set<std::string> kinds{"algorithm", "connector", "dataset", "distiller", "estimator", "loss",
+                                           "model",     "mutator",   "pruner",  "recorder",  "searcher"};
+  const auto plugin = load_plugin(file);  // PluginError: the one-line refusal
+  const auto& d = *plugin->descriptor;
+  std::vector<std::string> faults;
+  std::set<std::string> keys;
+  std::vector<std::string> others;
+  auto registry = load_registry(plugin_paths, &others);
+  for (std::size_t i = 0; i < d.num_components; ++i) {
+    const auto& c = d.components[i];
+    const std::string key = fmt::format("{}/{}", c.kind ? c.kind : "?", c.name ? c.name : "?");
+    if (!c.kind || !kinds.count(c.kind)) faults.push_back(fmt::format("{}: unknown kind", key));
+    if (!keys.insert(key).second) faults.push_back(fmt::format("{}: declared twice", key));
+    if (!c.doc || !*c.doc) faults.push_back(fmt::format("{}: no doc line", key));
+    if (!c.create) faults.push_back(fmt::format("{}: no factory", key));
+    if (const auto* rc = registry->find(c.kind ? c.kind : "", c.name ? c.name : ""); rc && !same_file(rc->plugin->file, file))
+      faults.push_back(fmt::format("{}: also provided by {} (razor-host would refuse both)", key, rc->plugin->file));
+    for (const auto& o : c.options) {
+      const std::string name = o.name ? o.name : "?";
+      if (!o.type || !o.doc || !*o.doc) faults.push_back(fmt::format("{}: option '{}' has no type or doc", key, name));
+      if (o.default_toml) {
+        try {
+          (void)toml::parse(fmt::format("value = {}", o.default_toml), std::string_view("default"));
+        } catch (const toml::parse_error&) {
+          faults.push_back(fmt::format("{}: option '{}': default '{}' is not TOML", key, name, o.default_toml));
+        }
+      }
+    }
+  }
+  fmt::print(out, "{}: plugin {} {}, ABI {}, build tag {}, {} components\n", file, d.name, d.version, d.abi_version,
+             d.build_tag, d.num_components);
+  for (const auto& f : faults) fmt::print(out, "fault: {}\n", f);
+  fmt::print(out, "{}\n", faults.empty() ? "verified" : "not verified");
+  return faults.empty() ? 0 : 3;
 }
 
 void version(std::ostream& out) {
