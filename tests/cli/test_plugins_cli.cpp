@@ -156,3 +156,30 @@ TEST_CASE("plugins in world-writable files or folders are refused") {
   CHECK(run_host("plugins verify " + dir + "/good.so").exit_code == 0);
   fs::remove_all(dir);
 }
+
+TEST_CASE("a config may pin plugin files by SHA-256") {
+  const std::string good = fixture_dir("good") + "/good.so";
+  auto sum = run_in_source_dir("sha256sum " + good + " | cut -c1-64");
+  REQUIRE(sum.exit_code == 0);
+  const std::string hex = sum.output.substr(0, 64);
+  const std::string dir = temp_dir("pinned");
+  const std::string run = "--plugin-path " + fixture_dir("good") +
+                          " run configs/baseline/resnet_digits.toml --set train.epochs=1 --work-dir " + dir + "/w";
+  auto pinned = run_host(run + " --set \"plugins.sha256={'good.so'='" + hex + "'}\"");
+  INFO(pinned.output);
+  CHECK(pinned.exit_code == 0);
+
+  const std::string wrong(64, 'a');
+  auto refused = run_host(run + " --set \"plugins.sha256={'good.so'='" + wrong + "'}\"");
+  CHECK(refused.exit_code == 3);
+  CHECK(refused.output ==
+        "error: " + good + ": refused: its SHA-256 is " + hex + ", the config pins " + wrong + "\n");
+
+  auto missing = run_host(run + " --set \"plugins.sha256={'nope.so'='" + wrong + "'}\"");
+  CHECK(missing.exit_code == 2);
+  CHECK(contains(missing.output, "plugins.sha256.nope.so: no plugin file of this name on the plugin search path"));
+  auto malformed = run_host(run + " --set \"plugins.sha256={'good.so'='abc'}\"");
+  CHECK(malformed.exit_code == 2);
+  CHECK(contains(malformed.output, "plugins.sha256.good.so: expected a SHA-256 digest: 64 hexadecimal digits"));
+  std::filesystem::remove_all(dir);
+}

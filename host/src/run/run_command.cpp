@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iterator>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -20,6 +21,7 @@
 #include "export/export_stage.h"
 #include "plugins/host_context.h"
 #include "plugins/load_registry.h"
+#include "plugins/loaded_plugin.h"
 #include "razor/errors.h"
 #include "razor/estimator.h"
 #include "razor/model_weights.h"
@@ -56,6 +58,25 @@ c10::Device parse_device(const ConfigView& runtime, const std::string& cli) {
 
 std::string shape_text(at::IntArrayRef sizes) { return fmt::format("[{}]", fmt::join(sizes, ", ")); }
 
+// [plugins.sha256]: every pinned file must be on the search path; its hash is checked as it loads.
+PluginPins read_pins(const TomlConfigView& root, const std::vector<std::string>& plugin_paths) {
+  const auto plugins = section(root, "plugins", sections::plugins());
+  const auto table = plugins->table("sha256");
+  PluginPins pins;
+  std::set<std::string> found;
+  for (const auto& file : find_plugin_files(plugin_search_path(plugin_paths)))
+    found.insert(fs::path(file).filename().string());
+  for (const auto& name : table->keys()) {
+    std::string hex = table->get_string(name);
+    std::transform(hex.begin(), hex.end(), hex.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (hex.size() != 64 || hex.find_first_not_of("0123456789abcdef") != std::string::npos)
+      table->fail(name, "expected a SHA-256 digest: 64 hexadecimal digits");
+    if (!found.count(name)) table->fail(name, "no plugin file of this name on the plugin search path");
+    pins[name] = hex;
+  }
+  return pins;
+}
+
 // The stages in their fixed order; each at most once.
 std::vector<std::string> read_stages(const ConfigView& root) {
   static const std::vector<std::string> known{"train", "search", "export"};
@@ -90,9 +111,9 @@ void load_model(Model& model, const ConfigView& runtime) {
 
 void run_command(const RunOptions& options) {
   // 1. Compose and check everything; nothing is written before the config is known to be good.
-  auto registry = load_registry(options.plugin_paths);
   auto doc = load_config(options.config, options.overrides);
   auto root = TomlConfigView(doc).bind(&sections::root(), "host config");
+  auto registry = load_registry(options.plugin_paths, nullptr, read_pins(*root, options.plugin_paths));
   const auto stages = read_stages(*root);
   const bool train_stage = has_stage(stages, "train"), search_stage = has_stage(stages, "search"),
              export_stage = has_stage(stages, "export");

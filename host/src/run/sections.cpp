@@ -13,6 +13,7 @@ const std::vector<OptionInfo>& root() {
       {"train", "table", "{}", "epochs and validation interval"},
       {"search", "table", "{}", "the search stage: searcher, batch-norm handling while scoring"},
       {"export", "table", "{}", "the export stage: which subnet, equivalence check, TorchScript"},
+      {"plugins", "table", "{}", "checks on the plugins this run may load"},
       {"estimator", "estimator", nullptr,
        "(optional) resource estimator: logged at start, search constraints, export report (e.g. flops)"},
   };
@@ -94,6 +95,14 @@ const std::vector<OptionInfo>& search() {
       {"calibrate_samples", "int", "1024",
        "recalibrate batch-norm statistics on this many training images before scoring each subnet (0: off)"},
       {"norm_training", "bool", "false", "score with batch statistics instead (the alternative to calibration)"},
+  };
+  return o;
+}
+
+const std::vector<OptionInfo>& plugins() {
+  static const std::vector<OptionInfo> o{
+      {"sha256", "table", "{}",
+       "plugin file name = its SHA-256 (hex); a file on the search path with other contents is refused"},
   };
   return o;
 }

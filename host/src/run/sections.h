@@ -16,5 +16,6 @@ const std::vector<OptionInfo>& schedule();
 const std::vector<OptionInfo>& train();
 const std::vector<OptionInfo>& search();
 const std::vector<OptionInfo>& export_();
+const std::vector<OptionInfo>& plugins();
 
 }  // namespace razor::host::sections

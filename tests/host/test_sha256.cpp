@@ -1,0 +1,19 @@
+// SHA-256 against the FIPS 180-4 examples, for configs that pin plugin files.
+#include "razor_doctest.hpp"
+
+#include "plugins/sha256.h"
+#include "test_support.hpp"
+
+using razor::host::sha256_hex;
+
+TEST_CASE("SHA-256 of the standard test messages") {
+  CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  // 56 bytes: the padding needs a second block.
+  CHECK(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  CHECK(sha256_hex(std::string(1000000, 'a')) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  razor::test::TempDir dir("sha256");
+  CHECK(razor::host::sha256_file(dir.write("f", "abc")) == sha256_hex("abc"));
+  CHECK_THROWS_AS(razor::host::sha256_file(dir.file("absent")), razor::Error);
+}
