@@ -4,6 +4,7 @@
 
 #include "host_process.h"
 #include "razor/abi.h"
+#include "razor/plugin.h"
 #include "razor_doctest.hpp"
 
 namespace {
@@ -182,4 +183,17 @@ TEST_CASE("a config may pin plugin files by SHA-256") {
   CHECK(malformed.exit_code == 2);
   CHECK(contains(malformed.output, "plugins.sha256.good.so: expected a SHA-256 digest: 64 hexadecimal digits"));
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("ABI policy: plugins of the previous ABI or another descriptor layout are refused with its sentences") {
+  const std::string previous = fixture_dir("previous_abi") + "/previous_abi.so";
+  auto r = run_host("--plugin-path " + fixture_dir("previous_abi") + " run configs/baseline/resnet_digits.toml");
+  CHECK(r.exit_code == 3);
+  CHECK(r.output == "error: " + previous + ": wrong ABI version: got 1, expected " +
+                        std::to_string(razor::kSdkAbiVersion) + " (rebuild the plugin against this razor SDK)\n");
+  const std::string old = fixture_dir("old_descriptor") + "/old_descriptor.so";
+  auto v = run_host("plugins verify " + old);
+  CHECK(v.exit_code == 3);
+  CHECK(v.output == "error: " + old + ": wrong descriptor size: got 48, expected " +
+                        std::to_string(sizeof(razor::PluginDescriptor)) + "\n");
 }
