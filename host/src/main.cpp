@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   std::string info_name;
   auto* info_cmd = plugins_cmd->add_subcommand("info", "a plugin's or a component's docs and options");
   info_cmd->add_option("name", info_name, "plugin name, component key (model/resnet) or name")->required();
+  auto* markdown_cmd = plugins_cmd->add_subcommand("markdown", "every option of every section and component, as markdown");
   std::string verify_file;
   auto* verify_cmd = plugins_cmd->add_subcommand("verify", "check a plugin file without running its components");
   verify_cmd->add_option("file", verify_file, "the plugin's .so")->required();
@@ -77,6 +78,7 @@ int main(int argc, char** argv) {
     if (*run_cmd) razor::host::run_command(run);
     if (*list_cmd) return razor::host::plugins_list(plugin_paths, std::cout);
     if (*info_cmd) razor::host::plugins_info(plugin_paths, info_name, std::cout);
+    if (*markdown_cmd) razor::host::plugins_markdown(plugin_paths, std::cout);
     if (*verify_cmd) return razor::host::plugins_verify(plugin_paths, verify_file, std::cout);
     if (*show_cmd) razor::host::config_show(show_file, show_sets, std::cout);
     space.plugin_paths = plugin_paths;

@@ -197,3 +197,12 @@ TEST_CASE("ABI policy: plugins of the previous ABI or another descriptor layout 
   CHECK(v.output == "error: " + old + ": wrong descriptor size: got 48, expected " +
                         std::to_string(sizeof(razor::PluginDescriptor)) + "\n");
 }
+
+TEST_CASE("docs/config-options.md is what the declarations generate") {
+  std::ifstream in(std::string(RAZOR_SOURCE_DIR) + "/docs/config-options.md");
+  const std::string checked_in((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto generated = run_host("plugins markdown");
+  REQUIRE(generated.exit_code == 0);
+  // On a difference: build/bin/razor-host plugins markdown > docs/config-options.md
+  CHECK(generated.output == checked_in);
+}

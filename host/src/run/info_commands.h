@@ -14,6 +14,8 @@ void plugins_info(const std::vector<std::string>& plugin_paths, const std::strin
 /// The composed config (extends merged, --set applied) as TOML.
 void config_show(const std::string& file, const std::vector<std::string>& overrides, std::ostream& out);
 void version(std::ostream& out);
+/// docs/config-options.md: every host section's and component's options, from their declarations.
+void plugins_markdown(const std::vector<std::string>& plugin_paths, std::ostream& out);
 /// Checks a plugin file without building any component: it loads (entry point, ABI, descriptor size,
 /// build tag), its keys are unique and of known kinds, every option is documented and its default
 /// is valid TOML, and no key clashes with the plugins on the search path. Returns the exit code.
