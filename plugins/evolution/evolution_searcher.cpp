@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -10,6 +11,31 @@
 
 namespace razor::evolution {
 namespace {
+
+constexpr const char* kRangeHelp = "expected a number (upper bound, range [0, v]) or a list [low, high]";
+
+// One [constraints] entry: `flops = 2e6` (an upper bound from 0) or `flops = [1e6, 2e6]`.
+std::pair<double, double> read_range(const ConfigView& table, const std::string& name) {
+  // ConfigView has no type query: try the number form, then the list form.
+  std::optional<double> bound;
+  try {
+    bound = table.get_double(name);
+  } catch (const ConfigError&) {
+  }
+  if (bound) {
+    if (*bound < 0) table.fail(name, "an upper bound must not be negative");
+    return {0.0, *bound};
+  }
+  std::vector<double> pair;
+  try {
+    pair = table.get_double_list(name);
+  } catch (const ConfigError&) {
+    table.fail(name, kRangeHelp);
+  }
+  if (pair.size() != 2) table.fail(name, kRangeHelp);
+  if (!(pair[0] <= pair[1])) table.fail(name, "the low bound is above the high bound");
+  return {pair[0], pair[1]};
+}
 
 EvolutionOptions read_options(const ConfigView& c) {
   EvolutionOptions o;
@@ -32,18 +58,7 @@ EvolutionOptions read_options(const ConfigView& c) {
   if (!(o.crossover_prob >= 0 && o.crossover_prob <= 1)) c.fail("crossover_prob", "must be in [0, 1]");
   if (o.max_tries < 1) c.fail("max_tries", "must be at least 1");
   const auto table = c.table("constraints");
-  for (const auto& name : table->keys()) {
-    std::pair<double, double> range;
-    try {
-      range = {0.0, table->get_double(name)};  // a number is an upper bound
-    } catch (const ConfigError&) {
-      const auto pair = table->get_double_list(name);
-      if (pair.size() != 2) table->fail(name, "expected a number (upper bound) or [low, high]");
-      range = {pair[0], pair[1]};
-    }
-    if (!(range.first <= range.second)) table->fail(name, "the low bound is above the high bound");
-    o.constraints[name] = range;
-  }
+  for (const auto& name : table->keys()) o.constraints[name] = read_range(*table, name);
   return o;
 }
 

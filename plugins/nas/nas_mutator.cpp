@@ -20,7 +20,21 @@ constexpr const char* kNotPrepared = "mutator/nas: prepare() was not called";
 NasMutator::NasMutator(const BuildContext& ctx)
     : custom_(ctx.config().table("groups")), rng_(ctx.seed() ^ 0x6e61736d75746174ULL) {}
 
+const char* NasMutator::text(KeySource source) {
+  switch (source) {
+    case KeySource::custom: return "custom group";
+    case KeySource::alias: return "alias";
+    case KeySource::path: break;
+  }
+  return "module path";
+}
+
 void NasMutator::prepare(Model& supernet) {
+  prepared_ = false;  // a failed prepare leaves no half-built groups usable
+  fixed_ = false;
+  groups_.clear();
+  members_.clear();
+  sources_.clear();
   // Custom groups first: path -> group name, each path in one group only.
   std::map<std::string, std::string> custom;
   for (const auto& name : custom_->keys()) {
@@ -30,8 +44,6 @@ void NasMutator::prepare(Model& supernet) {
       }
     }
   }
-  groups_.clear();
-  members_.clear();
   std::map<std::string, std::size_t> index;  // group key -> position
   std::map<std::string, bool> custom_seen;
   for (const auto& item : supernet.named_modules("", /*include_self=*/false)) {
@@ -39,29 +51,64 @@ void NasMutator::prepare(Model& supernet) {
     if (!m || m->is_fixed()) continue;
     const std::string& path = item.key();
     std::string key = path;
+    KeySource source = KeySource::path;
     if (auto it = custom.find(path); it != custom.end()) {
       key = it->second;
+      source = KeySource::custom;
       custom_seen[path] = true;
     } else if (!m->alias().empty()) {
       key = m->alias();
+      source = KeySource::alias;
     }
     auto [at, added] = index.emplace(key, groups_.size());
     if (added) {
       groups_.push_back({key, m->choices(), m->probs()});
       members_.emplace_back();
+      sources_.push_back(source);
+    } else if (sources_[at->second] != source) {
+      // e.g. an alias spelled like another module's path: merging them would tie unrelated choices.
+      const std::string message = fmt::format(
+          "search group key '{}' is both the {} of '{}' and the {} of '{}'; rename one", key,
+          text(sources_[at->second]), members_[at->second].front().path,
+          text(source), path);
+      if (source == KeySource::custom) custom_->fail(key, message);
+      if (sources_[at->second] == KeySource::custom) custom_->fail(key, message);
+      throw ConfigError(message);
     } else if (groups_[at->second].choices != m->choices()) {
-      throw ConfigError(fmt::format("search group '{}': '{}' has choices [{}] but '{}' has [{}]", key,
-                                    members_[at->second].front().path, fmt::join(groups_[at->second].choices, ", "),
-                                    path, fmt::join(m->choices(), ", ")));
+      const std::string message =
+          fmt::format("search group '{}': '{}' has choices [{}] but '{}' has [{}]", key,
+                      members_[at->second].front().path, fmt::join(groups_[at->second].choices, ", "), path,
+                      fmt::join(m->choices(), ", "));
+      if (source == KeySource::custom) custom_->fail(key, message);
+      throw ConfigError(message);
     }
     members_[at->second].push_back({path, m});
   }
   for (const auto& [path, name] : custom) {
     if (!custom_seen.count(path)) {
-      custom_->fail(name, fmt::format("'{}' is not a searchable module of the model", path));
+      custom_->fail(name, fmt::format("'{}' is not a searchable (unfixed) module of the model", path));
     }
   }
+  check_aliases_unsplit();
   prepared_ = true;
+}
+
+void NasMutator::check_aliases_unsplit() const {
+  std::map<std::string, std::pair<std::size_t, std::string>> first;  // alias -> (group, path)
+  for (std::size_t g = 0; g < members_.size(); ++g) {
+    for (const auto& m : members_[g]) {
+      const std::string& alias = m.mutable_->alias();
+      if (alias.empty()) continue;
+      auto [it, added] = first.emplace(alias, std::make_pair(g, m.path));
+      if (added || it->second.first == g) continue;
+      const std::string message = fmt::format(
+          "'{}' and '{}' share the alias '{}' but are in different search groups ('{}' and '{}'); list every "
+          "module of an alias in the same custom group",
+          it->second.second, m.path, alias, groups_[it->second.first].key, groups_[g].key);
+      const std::size_t custom_group = sources_[g] == KeySource::custom ? g : it->second.first;
+      custom_->fail(groups_[custom_group].key, message);
+    }
+  }
 }
 
 void NasMutator::check_prepared() const {
@@ -75,6 +122,7 @@ const std::vector<SearchGroup>& NasMutator::groups() const {
 
 void NasMutator::check(const Subnet& subnet) const {
   check_prepared();
+  if (fixed_ && !subnet.empty()) throw Error("mutator/nas: the model is fixed; it has no choices left to set");
   for (const auto& [key, choice] : subnet) {
     const auto g = std::find_if(groups_.begin(), groups_.end(), [&](const SearchGroup& x) { return x.key == key; });
     if (g == groups_.end()) {
@@ -117,11 +165,16 @@ Subnet NasMutator::current() const {
 }
 
 void NasMutator::fix(const Subnet& subnet) {
-  check(subnet);
+  check_prepared();
+  if (fixed_) throw Error("mutator/nas: the model is already fixed to a subnet (fix() can run once)");
+  check(subnet);  // all of it, before any mutable changes: a bad subnet leaves the supernet intact
   for (std::size_t i = 0; i < groups_.size(); ++i)
     for (auto& m : members_[i]) m.mutable_->fix(subnet.at(groups_[i].key));
-  groups_.clear();  // nothing left to choose
+  // Nothing is left to choose: the host and algorithms read empty groups() as "a static model".
+  groups_.clear();
   members_.clear();
+  sources_.clear();
+  fixed_ = true;
 }
 
 void NasMutator::save_state(torch::serialize::OutputArchive& archive) const { write_rng(archive, "nas_rng", rng_); }

@@ -28,15 +28,22 @@ class NasMutator final : public Mutator {
     std::string path;
     Mutable* mutable_;  // owned by the model, which outlives the mutator's use of it
   };
+  /// Where a group's key comes from; two sources reaching one key would merge unrelated mutables.
+  enum class KeySource { custom, alias, path };
+  static const char* text(KeySource source);
   void check_prepared() const;
+  /// Every mutable of an alias must land in one group, or "same alias => same choice" breaks.
+  void check_aliases_unsplit() const;
   /// The members of each group, checked against `subnet`: every key known, none missing, choices valid.
   void check(const Subnet& subnet) const;
 
   std::shared_ptr<const ConfigView> custom_;  // [groups]: name -> module paths
   std::mt19937_64 rng_;
   bool prepared_ = false;
+  bool fixed_ = false;  // fix() ran: the model is static, nothing is left to choose
   std::vector<SearchGroup> groups_;
   std::vector<std::vector<Member>> members_;  // parallel to groups_
+  std::vector<KeySource> sources_;            // parallel to groups_
 };
 
 }  // namespace razor::nas

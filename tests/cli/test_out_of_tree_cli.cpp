@@ -48,6 +48,22 @@ TEST_CASE("scaffold a loss plugin, build it against the installed SDK, train wit
   INFO(run.output);
   CHECK(run.exit_code == 0);
   CHECK(contains(run.output, "training done: validation top-1"));
+
+  // The other kinds' projects build, pass their own tests and train the same way.
+  for (const std::string kind : {"model", "algorithm"}) {
+    const std::string dir = root + "/my_" + kind;
+    auto made = run_in_source_dir(host + " new-plugin my_" + kind + " --kind " + kind + " --dir " + dir + " && " +
+                                  RAZOR_CMAKE + " -S " + dir + " -B " + dir +
+                                  "/build -G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_PREFIX_PATH=" + prefix +
+                                  " && " + RAZOR_CMAKE + " --build " + dir + "/build && ctest --test-dir " + dir +
+                                  "/build --output-on-failure");
+    INFO(made.output);
+    CHECK(made.exit_code == 0);
+    auto trained = run_in_source_dir("RAZOR_PLUGIN_PATH=" + dir + "/build " + host + " run " + dir + "/configs/my_" +
+                                     kind + ".toml --work-dir " + dir + "/run --set train.epochs=1 --set train.val_interval=1");
+    INFO(trained.output);
+    CHECK(contains(trained.output, "training done: validation top-1"));
+  }
   fs::remove_all(root);
 }
 
@@ -58,7 +74,7 @@ TEST_CASE("new-plugin refuses a bad name, an unknown kind and an existing folder
   CHECK(bad_name.output == "error: new-plugin: 'My-Loss' is not a plugin name (expected lower_case: a-z, 0-9, _)\n");
   auto bad_kind = run_host("new-plugin mine --kind pruner --dir " + root + "/b");
   CHECK(bad_kind.exit_code == 2);
-  CHECK(bad_kind.output == "error: new-plugin: --kind pruner: no template (available: loss)\n");
+  CHECK(bad_kind.output == "error: new-plugin: --kind pruner: no template (available: algorithm, loss, model)\n");
   CHECK_FALSE(fs::exists(root + "/a"));
   CHECK_FALSE(fs::exists(root + "/b"));
   auto exists = run_host("new-plugin mine --kind loss --dir " + root);

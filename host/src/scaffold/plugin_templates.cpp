@@ -94,52 +94,90 @@ RAZOR_PLUGIN("@NAME@", "0.1.0", "The @NAME@ loss",
               &razor::make_component<@NAME@::@CLASS@>})
 )";
 
-const char* kLossTest = R"(
+// Written as tests/fake_context.hpp for every kind: the host's config view and build context, reduced
+// to what a unit test needs.
+const char* kFakeContext = R"(#pragma once
+// A stand-in for razor-host's BuildContext in unit tests: options from maps (numbers, strings), and
+// nested components from a callback. razor-host itself also applies declared defaults and reports
+// unknown keys; here every option the component reads must be set.
+#include <functional>
 #include <map>
+#include <string>
 
+#include <razor/sdk.h>
+
+namespace testing_support {
+
+struct Options final : razor::ConfigView {
+  std::map<std::string, double> numbers;
+  std::map<std::string, std::string> strings;
+  std::map<std::string, std::shared_ptr<Options>> tables;
+  std::string name = "component";
+
+  bool has(const std::string& k) const override { return numbers.count(k) || strings.count(k) || tables.count(k); }
+  std::vector<std::string> keys() const override {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : numbers) out.push_back(k);
+    for (const auto& [k, v] : strings) out.push_back(k);
+    for (const auto& [k, v] : tables) out.push_back(k);
+    return out;
+  }
+  double get_double(const std::string& k) const override { return at(numbers, k); }
+  std::int64_t get_int(const std::string& k) const override { return static_cast<std::int64_t>(at(numbers, k)); }
+  bool get_bool(const std::string& k) const override { return at(numbers, k) != 0; }
+  std::string get_string(const std::string& k) const override { return at(strings, k); }
+  std::vector<std::int64_t> get_int_list(const std::string& k) const override { return {get_int(k)}; }
+  std::vector<double> get_double_list(const std::string& k) const override { return {get_double(k)}; }
+  std::vector<std::string> get_string_list(const std::string& k) const override { return {get_string(k)}; }
+  std::shared_ptr<const ConfigView> table(const std::string& k) const override { return at(tables, k); }
+  std::string path() const override { return name; }
+  std::string where(const std::string&) const override { return "test"; }
+
+ private:
+  template <class Map>
+  typename Map::mapped_type at(const Map& m, const std::string& k) const {
+    const auto it = m.find(k);
+    if (it == m.end()) throw razor::Error("test: option '" + k + "' is not set");
+    return it->second;
+  }
+};
+
+struct Context final : razor::BuildContext {
+  Options options;
+  std::function<std::shared_ptr<razor::Component>(const std::string& kind)> nested;
+  const razor::ConfigView& config() const override { return options; }
+  std::shared_ptr<razor::Component> build(const razor::ConfigView&, const std::string& kind) const override {
+    if (!nested) throw razor::Error("test: no nested " + kind);
+    return nested(kind);
+  }
+  c10::Device device() const override { return c10::kCPU; }
+  std::uint64_t seed() const override { return 0; }
+  spdlog::logger& logger() const override { throw razor::Error("test: no logger"); }
+};
+
+/// Builds the plugin's first component with `ctx`, as razor-host would through its registry.
+template <class T>
+std::shared_ptr<T> build(const razor::PluginDescriptor* plugin, const Context& ctx) {
+  return std::dynamic_pointer_cast<T>(plugin->components[0].create(ctx));
+}
+
+}  // namespace testing_support
+)";
+
+const char* kLossTest = R"(
 #include <ATen/ATen.h>
 #include <razor/sdk.h>
+
+#include "fake_context.hpp"
 
 extern "C" const razor::PluginDescriptor* RAZOR_PLUGIN_ENTRY();
 
 namespace {
 
-// Just enough of razor-host's config view for this component: numeric options by name.
-struct Options final : razor::ConfigView {
-  std::map<std::string, double> values;
-  bool has(const std::string& k) const override { return values.count(k) > 0; }
-  std::vector<std::string> keys() const override {
-    std::vector<std::string> out;
-    for (const auto& [k, v] : values) out.push_back(k);
-    return out;
-  }
-  double get_double(const std::string& k) const override { return values.at(k); }
-  bool get_bool(const std::string&) const override { throw razor::Error("not in this test"); }
-  std::int64_t get_int(const std::string&) const override { throw razor::Error("not in this test"); }
-  std::string get_string(const std::string&) const override { throw razor::Error("not in this test"); }
-  std::vector<std::int64_t> get_int_list(const std::string&) const override { throw razor::Error("not in this test"); }
-  std::vector<double> get_double_list(const std::string&) const override { throw razor::Error("not in this test"); }
-  std::vector<std::string> get_string_list(const std::string&) const override { throw razor::Error("not in this test"); }
-  std::shared_ptr<const ConfigView> table(const std::string&) const override { throw razor::Error("not in this test"); }
-  std::string path() const override { return "loss"; }
-  std::string where(const std::string&) const override { return "test"; }
-};
-
-struct Context final : razor::BuildContext {
-  Options options;
-  const razor::ConfigView& config() const override { return options; }
-  std::shared_ptr<razor::Component> build(const razor::ConfigView&, const std::string&) const override {
-    throw razor::Error("not in this test");
-  }
-  c10::Device device() const override { return c10::kCPU; }
-  std::uint64_t seed() const override { return 0; }
-  spdlog::logger& logger() const override { throw razor::Error("not in this test"); }
-};
-
 std::shared_ptr<razor::Loss> make_loss(double scale) {
-  Context ctx;
-  ctx.options.values["scale"] = scale;
-  return std::dynamic_pointer_cast<razor::Loss>(RAZOR_PLUGIN_ENTRY()->components[0].create(ctx));
+  testing_support::Context ctx;
+  ctx.options.numbers["scale"] = scale;
+  return testing_support::build<razor::Loss>(RAZOR_PLUGIN_ENTRY(), ctx);
 }
 
 }  // namespace
@@ -174,20 +212,209 @@ type = "@NAME@"
 scale = 1.0
 )";
 
+const char* kModelSource = R"(// model/@NAME@: a small two-layer perceptron on 4x4-pooled images; any image size fits.
+#include <ATen/ATen.h>
+#include <razor/sdk.h>
+#include <torch/nn/modules/linear.h>
+
+namespace @NAME@ {
+
+class @CLASS@ final : public razor::Model {
+ public:
+  explicit @CLASS@(const razor::BuildContext& ctx) {
+    const auto& c = ctx.config();
+    const auto in = c.get<std::int64_t>("in_channels"), hidden = c.get<std::int64_t>("hidden");
+    const auto classes = c.get<std::int64_t>("num_classes");
+    if (in <= 0) c.fail("in_channels", "must be positive");
+    if (hidden <= 0) c.fail("hidden", "must be positive");
+    if (classes <= 0) c.fail("num_classes", "must be positive");
+    fc1_ = register_module("fc1", torch::nn::Linear(in * 16, hidden));
+    fc2_ = register_module("fc2", torch::nn::Linear(hidden, classes));
+  }
+  at::Tensor forward(const at::Tensor& x) override {
+    return fc2_->forward(at::relu(fc1_->forward(at::adaptive_avg_pool2d(x, {4, 4}).flatten(1))));
+  }
+
+ private:
+  torch::nn::Linear fc1_{nullptr}, fc2_{nullptr};
+};
+
+}  // namespace @NAME@
+
+RAZOR_PLUGIN("@NAME@", "0.1.0", "The @NAME@ model",
+             {"model", "@NAME@", "Two-layer perceptron on 4x4-pooled images",
+              {{"in_channels", "int", "1", "image channels"},
+               {"hidden", "int", "64", "hidden units"},
+               {"num_classes", "int", "10", "output logits"}},
+              &razor::make_component<@NAME@::@CLASS@>})
+)";
+
+const char* kModelTest = R"(
+#include <ATen/ATen.h>
+#include <razor/sdk.h>
+
+#include "fake_context.hpp"
+
+extern "C" const razor::PluginDescriptor* RAZOR_PLUGIN_ENTRY();
+
+namespace {
+
+std::shared_ptr<razor::Model> make_model(double hidden) {
+  testing_support::Context ctx;
+  ctx.options.numbers = {{"in_channels", 3}, {"hidden", hidden}, {"num_classes", 5}};
+  return testing_support::build<razor::Model>(RAZOR_PLUGIN_ENTRY(), ctx);
+}
+
+}  // namespace
+
+TEST_CASE("model/@NAME@: logits for any image size, the parameters of its two layers") {
+  auto model = make_model(8);
+  CHECK(model->forward(at::randn({2, 3, 8, 8})).sizes() == at::IntArrayRef({2, 5}));
+  CHECK(model->forward(at::randn({1, 3, 28, 28})).sizes() == at::IntArrayRef({1, 5}));
+  std::int64_t params = 0;
+  for (const auto& p : model->parameters()) params += p.numel();
+  CHECK(params == (3 * 16 * 8 + 8) + (8 * 5 + 5));
+  CHECK_THROWS_AS(make_model(0), razor::ConfigError);
+}
+)";
+
+const char* kModelConfig = R"(
+[algorithm]
+type = "classifier"
+[algorithm.architecture]
+type = "@NAME@"
+hidden = 64
+)";
+
+const char* kAlgorithmSource = R"(// algorithm/@NAME@: supervised training with a logit penalty: cross-entropy + beta * mean(logits^2),
+// which keeps logits small (a simple confidence regulariser).
+#include <ATen/ATen.h>
+#include <razor/sdk.h>
+
+namespace @NAME@ {
+
+class @CLASS@ final : public razor::Algorithm {
+ public:
+  explicit @CLASS@(const razor::BuildContext& ctx)
+      : model_(register_module("architecture", ctx.build<razor::Model>("architecture"))),
+        beta_(ctx.config().get<double>("beta")) {
+    if (beta_ < 0) ctx.config().fail("beta", "must not be negative");
+  }
+  razor::Losses train_step(const razor::Batch& batch) override {
+    const at::Tensor logits = model_->forward(batch.inputs);
+    const at::Tensor task = at::cross_entropy_loss(logits, batch.targets);
+    const at::Tensor penalty = beta_ * logits.pow(2).mean();
+    (task + penalty).backward();
+    return {{"loss", task.detach()}, {"logit_penalty", penalty.detach()}};
+  }
+  at::Tensor predict(const at::Tensor& inputs) override { return model_->forward(inputs); }
+  razor::Model& model() override { return *model_; }
+
+ private:
+  std::shared_ptr<razor::Model> model_;
+  double beta_;
+};
+
+}  // namespace @NAME@
+
+RAZOR_PLUGIN("@NAME@", "0.1.0", "The @NAME@ algorithm",
+             {"algorithm", "@NAME@", "Cross-entropy plus beta times the mean squared logit",
+              {{"architecture", "model", nullptr, "the network to train"},
+               {"beta", "float", "0.01", "weight of the logit penalty"}},
+              &razor::make_component<@NAME@::@CLASS@>})
+)";
+
+const char* kAlgorithmTest = R"(
+#include <cmath>
+
+#include <ATen/ATen.h>
+#include <razor/sdk.h>
+#include <torch/nn/modules/linear.h>
+
+#include "fake_context.hpp"
+
+extern "C" const razor::PluginDescriptor* RAZOR_PLUGIN_ENTRY();
+
+namespace {
+
+// The nested architecture: flattened 2x2 images to 3 logits, weights set by the test.
+struct Linear final : razor::Model {
+  torch::nn::Linear fc{register_module("fc", torch::nn::Linear(4, 3))};
+  at::Tensor forward(const at::Tensor& x) override { return fc->forward(x.flatten(1)); }
+};
+
+std::shared_ptr<razor::Algorithm> make_algorithm(double beta, std::shared_ptr<Linear> model) {
+  testing_support::Context ctx;
+  ctx.options.numbers["beta"] = beta;
+  ctx.options.tables["architecture"] = std::make_shared<testing_support::Options>();
+  ctx.nested = [model](const std::string&) { return model; };
+  return testing_support::build<razor::Algorithm>(RAZOR_PLUGIN_ENTRY(), ctx);
+}
+
+}  // namespace
+
+TEST_CASE("algorithm/@NAME@: cross-entropy and the logit penalty, back-propagated") {
+  auto model = std::make_shared<Linear>();
+  {
+    at::NoGradGuard no_grad;
+    model->fc->weight.zero_();
+    model->fc->bias.copy_(at::tensor({1.0, -1.0, 0.0}));
+  }
+  auto algorithm = make_algorithm(0.5, model);
+  const razor::Batch batch{at::randn({2, 1, 2, 2}), at::tensor({0, 2}, at::kLong)};
+  const razor::Losses losses = algorithm->train_step(batch);
+  // Logits (1, -1, 0) for both images: the penalty is 0.5 * mean(1, 1, 0) = 1/3.
+  const double log_sum = std::log(std::exp(1.0) + std::exp(-1.0) + 1.0);
+  CHECK(losses.at("loss").item<double>() == doctest::Approx(((log_sum - 1.0) + (log_sum - 0.0)) / 2));
+  CHECK(losses.at("logit_penalty").item<double>() == doctest::Approx(1.0 / 3));
+  CHECK(model->fc->bias.grad().defined());
+  CHECK_THROWS_AS(make_algorithm(-1.0, model), razor::ConfigError);
+}
+)";
+
+const char* kAlgorithmConfig = R"(
+[algorithm]
+type = "@NAME@"
+beta = 0.01
+[algorithm.architecture]
+type = "resnet"
+)";
+
+struct KindTemplates {
+  const char* source;
+  const char* test;
+  const char* config;
+};
+
+const std::map<std::string, KindTemplates>& kinds() {
+  static const std::map<std::string, KindTemplates> k{
+      {"algorithm", {kAlgorithmSource, kAlgorithmTest, kAlgorithmConfig}},
+      {"loss", {kLossSource, kLossTest, kLossConfig}},
+      {"model", {kModelSource, kModelTest, kModelConfig}},
+  };
+  return k;
+}
+
 }  // namespace
 
 const std::vector<std::string>& scaffold_kinds() {
-  static const std::vector<std::string> kinds{"loss"};
-  return kinds;
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& [name, t] : kinds()) out.push_back(name);
+    return out;
+  }();
+  return names;
 }
 
 std::vector<TemplateFile> plugin_templates(const std::string& kind) {
-  if (kind != "loss") throw Error("no template for kind '" + kind + "'");
+  const auto it = kinds().find(kind);
+  if (it == kinds().end()) throw Error("no template for kind '" + kind + "'");
   return {{"CMakeLists.txt", kCMakeLists},
           {"README.md", kReadme},
-          {"src/@NAME@.cpp", kLossSource},
-          {"tests/test_@NAME@.cpp", std::string(kTestHead) + kLossTest},
-          {"configs/@NAME@.toml", std::string(kConfigHead) + kLossConfig}};
+          {"src/@NAME@.cpp", it->second.source},
+          {"tests/fake_context.hpp", kFakeContext},
+          {"tests/test_@NAME@.cpp", std::string(kTestHead) + it->second.test},
+          {"configs/@NAME@.toml", std::string(kConfigHead) + it->second.config}};
 }
 
 }  // namespace razor::host
