@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
   razor::host::NewPluginOptions scaffold;
   auto* new_cmd = app.add_subcommand("new-plugin", "write an out-of-tree plugin project to build against the SDK");
   new_cmd->add_option("name", scaffold.name, "plugin and component name (lower_case)")->required();
-  new_cmd->add_option("--kind", scaffold.kind, "component kind: algorithm, loss or model")->required();
+  new_cmd->add_option("--kind", scaffold.kind, "component kind: algorithm, loss, model or searcher")->required();
   new_cmd->add_option("--dir", scaffold.dir, "project folder (default ./NAME)");
 
   auto* version_cmd = app.add_subcommand("version", "versions and the plugin build tag");

@@ -12,7 +12,7 @@
 namespace razor::evolution {
 namespace {
 
-constexpr const char* kRangeHelp = "expected a number (upper bound, range [0, v]) or a list [low, high]";
+constexpr const char* kRangeHelp = "expected a number (upper bound) or [low, high]";  // tests/configs/bad expects it
 
 // One [constraints] entry: `flops = 2e6` (an upper bound from 0) or `flops = [1e6, 2e6]`.
 std::pair<double, double> read_range(const ConfigView& table, const std::string& name) {
@@ -99,12 +99,24 @@ bool EvolutionSearcher::within(SearchContext& context, const Subnet& subnet) con
   return true;
 }
 
+bool EvolutionSearcher::known(const std::vector<Subnet>& pool, const Subnet& subnet) const {
+  return std::find(pool.begin(), pool.end(), subnet) != pool.end() ||
+         std::any_of(top_.begin(), top_.end(), [&](const Candidate& c) { return c.subnet == subnet; });
+}
+
 void EvolutionSearcher::add(std::vector<Subnet>& pool, std::int64_t count, SearchContext& context,
-                            const std::function<Subnet()>& make) {
+                            const std::function<Subnet()>& make, Tally& tally) {
   std::int64_t added = 0;
   for (std::int64_t tries = 0; added < count && tries < o_.max_tries; ++tries) {
     Subnet s = make();
-    if (std::find(pool.begin(), pool.end(), s) != pool.end() || !within(context, s)) continue;
+    ++tally.tries;
+    // Known subnets were within the constraints when first proposed, and scoring them again would
+    // only repeat a known score: skip them before asking for costs.
+    if (known(pool, s)) continue;
+    if (!within(context, s)) {
+      ++tally.outside;
+      continue;
+    }
     pool.push_back(std::move(s));
     ++added;
   }
@@ -114,24 +126,34 @@ std::vector<Subnet> EvolutionSearcher::propose(SearchContext& context) {
   if (rounds_ >= o_.generations) return {};
   const auto& groups = context.groups();
   std::vector<Subnet> pool;
+  Tally tally;
   if (!top_.empty()) {
     std::uniform_int_distribution<std::size_t> parent(0, top_.size() - 1);
-    add(pool, o_.num_mutation, context,
-        [&] { return mutate(top_[parent(rng_)].subnet, groups, o_.mutate_prob, rng_); });
-    add(pool, o_.num_crossover, context, [&] {
+    add(
+        pool, o_.num_mutation, context,
+        [&] { return mutate(top_[parent(rng_)].subnet, groups, o_.mutate_prob, rng_); }, tally);
+    add(
+        pool, o_.num_crossover, context,
+        [&] {
           const Subnet& a = top_[parent(rng_)].subnet;
           const Subnet& b = top_[parent(rng_)].subnet;
           return crossover(a, b, o_.crossover_prob, rng_);
-        });
+        },
+        tally);
   }
-  add(pool, o_.num_candidates - static_cast<std::int64_t>(pool.size()), context,
-      [&] { return sample_subnet(groups, SampleKind::random, rng_); });
-  if (pool.empty()) {
+  add(
+      pool, o_.num_candidates - static_cast<std::int64_t>(pool.size()), context,
+      [&] { return sample_subnet(groups, SampleKind::random, rng_); }, tally);
+  if (pool.empty() && tally.outside == tally.tries) {
     std::string limits;
-    for (const auto& [name, r] : o_.constraints) limits += fmt::format(" {} in [{:g}, {:g}]", name, r.first, r.second);
-    throw Error(fmt::format("searcher/evolution: no subnet within the constraints ({} ) after {} tries", limits,
-                            o_.max_tries));
+    for (const auto& [name, r] : o_.constraints)
+      limits += fmt::format("{}{} in [{:g}, {:g}]", limits.empty() ? "" : ", ", name, r.first, r.second);
+    throw Error(fmt::format("searcher/evolution: no subnet within the constraints ({}) in {} tries; loosen "
+                            "[constraints] or raise max_tries",
+                            limits, tally.tries));
   }
+  // Empty otherwise only when every subnet drawn was already scored: the space within the
+  // constraints is exhausted, and an empty proposal ends the search.
   return pool;
 }
 

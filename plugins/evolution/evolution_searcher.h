@@ -2,10 +2,12 @@
 // searcher/evolution: evolutionary search over a one-shot supernet's subnets (SPOS). Each round scores
 // a pool of candidates that meet the constraints: random ones at first, later mutations and
 // crossovers of the best `top_k` so far, topped up with random ones. The top-k carries over, so the
-// best score never decreases.
+// best score never decreases. A pool holds no duplicates and no subnet of the top-k (their scores are
+// known). Every random draw happens in propose(), none in report(): a searcher restored from
+// save_state proposes exactly what the uninterrupted one would.
+#include <functional>
 #include <map>
 #include <random>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,10 +43,17 @@ class EvolutionSearcher final : public Searcher {
   const std::vector<Candidate>& top_k() const { return top_; }
 
  private:
+  /// What one propose() drew, to tell impossible constraints from an exhausted space.
+  struct Tally {
+    std::int64_t tries = 0, outside = 0;  // subnets drawn; of those, outside the constraints
+  };
   bool within(SearchContext& context, const Subnet& subnet) const;
-  /// Up to `count` new subnets from `make`, each within the constraints and not yet in `pool`.
+  /// In this pool already, or scored before (in the top-k).
+  bool known(const std::vector<Subnet>& pool, const Subnet& subnet) const;
+  /// Up to `count` new subnets from `make` (at most max_tries draws), each within the constraints
+  /// and not known yet.
   void add(std::vector<Subnet>& pool, std::int64_t count, SearchContext& context,
-           const std::function<Subnet()>& make);
+           const std::function<Subnet()>& make, Tally& tally);
 
   EvolutionOptions o_;
   std::mt19937_64 rng_;

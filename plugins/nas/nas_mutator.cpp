@@ -67,10 +67,9 @@ void NasMutator::prepare(Model& supernet) {
       sources_.push_back(source);
     } else if (sources_[at->second] != source) {
       // e.g. an alias spelled like another module's path: merging them would tie unrelated choices.
-      const std::string message = fmt::format(
-          "search group key '{}' is both the {} of '{}' and the {} of '{}'; rename one", key,
-          text(sources_[at->second]), members_[at->second].front().path,
-          text(source), path);
+      const std::string message =
+          fmt::format("search group key '{}' is both the {} of '{}' and the {} of '{}'; rename one", key,
+                      text(sources_[at->second]), members_[at->second].front().path, text(source), path);
       if (source == KeySource::custom) custom_->fail(key, message);
       if (sources_[at->second] == KeySource::custom) custom_->fail(key, message);
       throw ConfigError(message);

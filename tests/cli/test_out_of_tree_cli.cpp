@@ -49,8 +49,26 @@ TEST_CASE("scaffold a loss plugin, build it against the installed SDK, train wit
   CHECK(run.exit_code == 0);
   CHECK(contains(run.output, "training done: validation top-1"));
 
+  // Checked and refused like any plugin: verify, a wrong pinned hash, a world-writable copy.
+  const std::string so = project + "/build/brier.so";
+  auto verified = run_in_source_dir(host + " plugins verify " + so);
+  CHECK(verified.exit_code == 0);
+  CHECK(contains(verified.output, "plugin brier 0.1.0"));
+  CHECK(contains(verified.output, "verified\n"));
+  const std::string wrong(64, '0');
+  auto pinned = run_in_source_dir(env + " " + host + " run " + project + "/configs/brier.toml --work-dir " + root +
+                                  "/pinned --set \"plugins.sha256={'brier.so'='" + wrong + "'}\"");
+  CHECK(pinned.exit_code == 3);
+  CHECK(contains(pinned.output, "error: " + so + ": refused: its SHA-256 is "));
+  fs::create_directories(root + "/shared");
+  fs::copy_file(so, root + "/shared/brier.so");
+  fs::permissions(root + "/shared/brier.so", fs::perms::others_write, fs::perm_options::add);
+  auto open = run_in_source_dir("RAZOR_PLUGIN_PATH=" + root + "/shared " + host + " plugins list");
+  CHECK(open.exit_code == 1);
+  CHECK(contains(open.output, "refused: " + root + "/shared/brier.so: refused: the file is world-writable"));
+
   // The other kinds' projects build, pass their own tests and train the same way.
-  for (const std::string kind : {"model", "algorithm"}) {
+  for (const std::string kind : {"model", "algorithm", "searcher"}) {
     const std::string dir = root + "/my_" + kind;
     auto made = run_in_source_dir(host + " new-plugin my_" + kind + " --kind " + kind + " --dir " + dir + " && " +
                                   RAZOR_CMAKE + " -S " + dir + " -B " + dir +
@@ -63,6 +81,7 @@ TEST_CASE("scaffold a loss plugin, build it against the installed SDK, train wit
                                      kind + ".toml --work-dir " + dir + "/run --set train.epochs=1 --set train.val_interval=1");
     INFO(trained.output);
     CHECK(contains(trained.output, "training done: validation top-1"));
+    if (kind == "searcher") CHECK(contains(trained.output, "search done: best"));
   }
   fs::remove_all(root);
 }
@@ -74,7 +93,7 @@ TEST_CASE("new-plugin refuses a bad name, an unknown kind and an existing folder
   CHECK(bad_name.output == "error: new-plugin: 'My-Loss' is not a plugin name (expected lower_case: a-z, 0-9, _)\n");
   auto bad_kind = run_host("new-plugin mine --kind pruner --dir " + root + "/b");
   CHECK(bad_kind.exit_code == 2);
-  CHECK(bad_kind.output == "error: new-plugin: --kind pruner: no template (available: algorithm, loss, model)\n");
+  CHECK(bad_kind.output == "error: new-plugin: --kind pruner: no template (available: algorithm, loss, model, searcher)\n");
   CHECK_FALSE(fs::exists(root + "/a"));
   CHECK_FALSE(fs::exists(root + "/b"));
   auto exists = run_host("new-plugin mine --kind loss --dir " + root);

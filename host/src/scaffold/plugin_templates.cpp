@@ -5,7 +5,7 @@
 namespace razor::host {
 namespace {
 
-const char* kCMakeLists = R"(# The @NAME@ razor plugin, built against an installed razor:
+const char* kCMakeLists = R"tpl(# The @NAME@ razor plugin, built against an installed razor:
 #   cmake -S . -B build -DCMAKE_PREFIX_PATH=/razor/prefix && cmake --build build && ctest --test-dir build
 cmake_minimum_required(VERSION 3.22)
 project(@NAME@ LANGUAGES CXX)
@@ -23,9 +23,9 @@ add_executable(test_@NAME@ tests/test_@NAME@.cpp src/@NAME@.cpp)
 target_link_libraries(test_@NAME@ PRIVATE razor::sdk doctest::doctest)
 set_target_properties(test_@NAME@ PROPERTIES CXX_STANDARD 17)
 add_test(NAME test_@NAME@ COMMAND test_@NAME@)
-)";
+)tpl";
 
-const char* kReadme = R"(# @NAME@
+const char* kReadme = R"tpl(# @NAME@
 
 A razor plugin providing `@KIND@/@NAME@`.
 
@@ -37,17 +37,20 @@ A razor plugin providing `@KIND@/@NAME@`.
 Install it next to razor's own plugins with `cmake --install build --prefix <razor install prefix>`,
 or hand out `build/@NAME@.so` (built with the same LibTorch and compiler as razor-host; see
 `razor-host version`).
-)";
+)tpl";
 
 // The doctest main: glog's header first, so that doctest's CHECK wins over glog's.
-const char* kTestHead = R"(#include <c10/util/Logging.h>
+const char* kTestHead = R"tpl(#include <c10/util/Logging.h>
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
-)";
+)tpl";
 
 // A run on razor's embedded digits, self-contained (no extends), using the new component.
-const char* kConfigHead = R"(# Trains on razor's embedded digits with @KIND@/@NAME@:
+const char* kConfigComment = R"tpl(# Trains on razor's embedded digits with @KIND@/@NAME@:
 #   RAZOR_PLUGIN_PATH=build razor-host run configs/@NAME@.toml
+)tpl";
+
+const char* kConfigCommon = R"tpl(
 [data]
 batch_size = 64
 validation = "split"
@@ -63,9 +66,9 @@ lr = 0.1
 [train]
 epochs = 5
 val_interval = 5
-)";
+)tpl";
 
-const char* kLossSource = R"(// loss/@NAME@: the Brier score, the squared distance between the softmax of the logits and the
+const char* kLossSource = R"tpl(// loss/@NAME@: the Brier score, the squared distance between the softmax of the logits and the
 // one-hot labels, summed over classes and averaged over the batch, times `scale`.
 #include <ATen/ATen.h>
 #include <razor/sdk.h>
@@ -92,11 +95,11 @@ RAZOR_PLUGIN("@NAME@", "0.1.0", "The @NAME@ loss",
              {"loss", "@NAME@", "Brier score: squared distance of the softmax to the one-hot labels",
               {{"scale", "float", "1.0", "multiplier of the loss"}},
               &razor::make_component<@NAME@::@CLASS@>})
-)";
+)tpl";
 
 // Written as tests/fake_context.hpp for every kind: the host's config view and build context, reduced
 // to what a unit test needs.
-const char* kFakeContext = R"(#pragma once
+const char* kFakeContext = R"tpl(#pragma once
 // A stand-in for razor-host's BuildContext in unit tests: options from maps (numbers, strings), and
 // nested components from a callback. razor-host itself also applies declared defaults and reports
 // unknown keys; here every option the component reads must be set.
@@ -162,9 +165,9 @@ std::shared_ptr<T> build(const razor::PluginDescriptor* plugin, const Context& c
 }
 
 }  // namespace testing_support
-)";
+)tpl";
 
-const char* kLossTest = R"(
+const char* kLossTest = R"tpl(
 #include <ATen/ATen.h>
 #include <razor/sdk.h>
 
@@ -200,9 +203,9 @@ TEST_CASE("uniform logits score (C - 1) / C times scale; confident right answers
   CHECK(make_loss(1.0)->forward(confident, labels).item<double>() < 1e-6);
   CHECK_THROWS_AS(make_loss(0.0), razor::ConfigError);
 }
-)";
+)tpl";
 
-const char* kLossConfig = R"(
+const char* kLossConfig = R"tpl(
 [algorithm]
 type = "classifier"
 [algorithm.architecture]
@@ -210,9 +213,9 @@ type = "resnet"
 [algorithm.loss]
 type = "@NAME@"
 scale = 1.0
-)";
+)tpl";
 
-const char* kModelSource = R"(// model/@NAME@: a small two-layer perceptron on 4x4-pooled images; any image size fits.
+const char* kModelSource = R"tpl(// model/@NAME@: a small two-layer perceptron on 4x4-pooled images; any image size fits.
 #include <ATen/ATen.h>
 #include <razor/sdk.h>
 #include <torch/nn/modules/linear.h>
@@ -247,9 +250,9 @@ RAZOR_PLUGIN("@NAME@", "0.1.0", "The @NAME@ model",
                {"hidden", "int", "64", "hidden units"},
                {"num_classes", "int", "10", "output logits"}},
               &razor::make_component<@NAME@::@CLASS@>})
-)";
+)tpl";
 
-const char* kModelTest = R"(
+const char* kModelTest = R"tpl(
 #include <ATen/ATen.h>
 #include <razor/sdk.h>
 
@@ -276,17 +279,17 @@ TEST_CASE("model/@NAME@: logits for any image size, the parameters of its two la
   CHECK(params == (3 * 16 * 8 + 8) + (8 * 5 + 5));
   CHECK_THROWS_AS(make_model(0), razor::ConfigError);
 }
-)";
+)tpl";
 
-const char* kModelConfig = R"(
+const char* kModelConfig = R"tpl(
 [algorithm]
 type = "classifier"
 [algorithm.architecture]
 type = "@NAME@"
 hidden = 64
-)";
+)tpl";
 
-const char* kAlgorithmSource = R"(// algorithm/@NAME@: supervised training with a logit penalty: cross-entropy + beta * mean(logits^2),
+const char* kAlgorithmSource = R"tpl(// algorithm/@NAME@: supervised training with a logit penalty: cross-entropy + beta * mean(logits^2),
 // which keeps logits small (a simple confidence regulariser).
 #include <ATen/ATen.h>
 #include <razor/sdk.h>
@@ -322,9 +325,9 @@ RAZOR_PLUGIN("@NAME@", "0.1.0", "The @NAME@ algorithm",
               {{"architecture", "model", nullptr, "the network to train"},
                {"beta", "float", "0.01", "weight of the logit penalty"}},
               &razor::make_component<@NAME@::@CLASS@>})
-)";
+)tpl";
 
-const char* kAlgorithmTest = R"(
+const char* kAlgorithmTest = R"tpl(
 #include <cmath>
 
 #include <ATen/ATen.h>
@@ -370,20 +373,192 @@ TEST_CASE("algorithm/@NAME@: cross-entropy and the logit penalty, back-propagate
   CHECK(model->fc->bias.grad().defined());
   CHECK_THROWS_AS(make_algorithm(-1.0, model), razor::ConfigError);
 }
-)";
+)tpl";
 
-const char* kAlgorithmConfig = R"(
+const char* kAlgorithmConfig = R"tpl(
 [algorithm]
 type = "@NAME@"
 beta = 0.01
 [algorithm.architecture]
 type = "resnet"
-)";
+)tpl";
+
+const char* kSearcherSource = R"tpl(// searcher/@NAME@: random search. It draws `num_candidates` subnets uniformly, `per_round` at a time,
+// keeps only those within `max_flops` (0: no limit), and reports the best score seen.
+#include <random>
+#include <sstream>
+#include <string>
+
+#include <razor/sdk.h>
+
+namespace @NAME@ {
+
+class @CLASS@ final : public razor::Searcher {
+ public:
+  explicit @CLASS@(const razor::BuildContext& ctx)
+      : total_(ctx.config().get<std::int64_t>("num_candidates")),
+        per_round_(ctx.config().get<std::int64_t>("per_round")),
+        max_flops_(ctx.config().get<double>("max_flops")),
+        rng_(ctx.seed() ^ 0x5eed) {
+    if (total_ < 1) ctx.config().fail("num_candidates", "must be at least 1");
+    if (per_round_ < 1) ctx.config().fail("per_round", "must be at least 1");
+  }
+
+  // Every random draw happens here, so a search resumed from save_state proposes what it would have.
+  std::vector<razor::Subnet> propose(razor::SearchContext& context) override {
+    std::vector<razor::Subnet> out;
+    const std::int64_t want = std::min(per_round_, total_ - drawn_);
+    for (std::int64_t tries = 0; static_cast<std::int64_t>(out.size()) < want && tries < 1000 * want; ++tries) {
+      razor::Subnet s = razor::sample_subnet(context.groups(), razor::SampleKind::random, rng_);
+      if (max_flops_ <= 0 || context.costs(s).at("flops") <= max_flops_) out.push_back(std::move(s));
+    }
+    if (want > 0 && out.empty()) throw razor::Error("searcher/@NAME@: no subnet within " + std::to_string(max_flops_) + " FLOPs");
+    drawn_ += static_cast<std::int64_t>(out.size());
+    return out;
+  }
+  void report(const std::vector<razor::Candidate>& scored) override {
+    for (const auto& c : scored)
+      if (best_.empty() || c.score > best_.front().score) best_ = {c};
+    ++rounds_;
+  }
+  std::optional<razor::Candidate> best() const override {
+    if (best_.empty()) return std::nullopt;
+    return best_.front();
+  }
+  std::int64_t rounds_done() const override { return rounds_; }
+
+  void save_state(torch::serialize::OutputArchive& archive) const override {
+    razor::write_rng(archive, "rng", rng_);
+    razor::write_text(archive, "counts", std::to_string(drawn_) + " " + std::to_string(rounds_));
+    razor::write_candidates(archive, "best", best_);
+  }
+  void load_state(torch::serialize::InputArchive& archive) override {
+    razor::read_rng(archive, "rng", rng_);
+    std::istringstream(razor::read_text(archive, "counts")) >> drawn_ >> rounds_;
+    best_ = razor::read_candidates(archive, "best");
+  }
+
+ private:
+  std::int64_t total_, per_round_;
+  double max_flops_;
+  std::mt19937_64 rng_;
+  std::int64_t drawn_ = 0, rounds_ = 0;
+  std::vector<razor::Candidate> best_;  // empty or one
+};
+
+}  // namespace @NAME@
+
+RAZOR_PLUGIN("@NAME@", "0.1.0", "The @NAME@ searcher",
+             {"searcher", "@NAME@", "Random search: uniformly drawn subnets within a FLOPs limit; the best score wins",
+              {{"num_candidates", "int", "50", "subnets scored in all"},
+               {"per_round", "int", "10", "subnets scored per round (the run checkpoints after each)"},
+               {"max_flops", "float", "0.0", "FLOPs limit of a subnet (0: none)"}},
+              &razor::make_component<@NAME@::@CLASS@>})
+)tpl";
+
+const char* kSearcherTest = R"tpl(
+#include <sstream>
+
+#include <razor/sdk.h>
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
+
+#include "fake_context.hpp"
+
+extern "C" const razor::PluginDescriptor* RAZOR_PLUGIN_ENTRY();
+
+namespace {
+
+// Three groups of choices "0", "1", "2"; a subnet's FLOPs are the sum of its choices.
+struct Space final : razor::SearchContext {
+  std::vector<razor::SearchGroup> g{{"a", {"0", "1", "2"}, {}}, {"b", {"0", "1", "2"}, {}}, {"c", {"0", "1", "2"}, {}}};
+  const std::vector<razor::SearchGroup>& groups() const override { return g; }
+  razor::Costs costs(const razor::Subnet& s) override {
+    double flops = 0;
+    for (const auto& [k, v] : s) flops += std::stod(v);
+    return {{"flops", flops}};
+  }
+};
+
+std::shared_ptr<razor::Searcher> make_searcher(double max_flops) {
+  testing_support::Context ctx;
+  ctx.options.numbers = {{"num_candidates", 25}, {"per_round", 10}, {"max_flops", max_flops}};
+  return testing_support::build<razor::Searcher>(RAZOR_PLUGIN_ENTRY(), ctx);
+}
+
+std::vector<razor::Candidate> score(Space& space, const std::vector<razor::Subnet>& subnets) {
+  std::vector<razor::Candidate> out;
+  for (const auto& s : subnets) out.push_back({s, 10 - space.costs(s).at("flops") + (s.at("a") == "1"), space.costs(s)});
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("searcher/@NAME@: 25 subnets in rounds of 10, 10, 5, all within the limit; the best wins") {
+  Space space;
+  auto searcher = make_searcher(3);
+  std::vector<std::size_t> rounds;
+  double best = -1;
+  for (auto pool = searcher->propose(space); !pool.empty(); pool = searcher->propose(space)) {
+    rounds.push_back(pool.size());
+    for (const auto& s : pool) CHECK(space.costs(s).at("flops") <= 3);
+    const auto scored = score(space, pool);
+    for (const auto& c : scored) best = std::max(best, c.score);
+    searcher->report(scored);
+  }
+  CHECK(rounds == std::vector<std::size_t>{10, 10, 5});
+  CHECK(searcher->rounds_done() == 3);
+  CHECK(searcher->best()->score == best);
+}
+
+TEST_CASE("searcher/@NAME@: a searcher restored from its state proposes what the original would") {
+  Space space;
+  auto original = make_searcher(0);
+  original->report(score(space, original->propose(space)));
+  torch::serialize::OutputArchive out;
+  original->save_state(out);
+  std::stringstream bytes;
+  out.save_to(bytes);
+  torch::serialize::InputArchive in;
+  in.load_from(bytes);
+  auto restored = make_searcher(0);
+  restored->load_state(in);
+  CHECK(restored->propose(space) == original->propose(space));
+  CHECK(restored->best()->subnet == original->best()->subnet);
+}
+)tpl";
+
+// A SPOS supernet (razor's spos, nas and zoo plugins) trained on the digits, searched by the new searcher.
+const char* kSearcherTop = R"tpl(stages = ["train", "search"]
+)tpl";
+
+const char* kSearcherConfig = R"tpl(
+[estimator]
+type = "flops"
+
+[algorithm]
+type = "spos"
+[algorithm.architecture]
+type = "spos_shufflenet"
+widths = [32, 64]
+repeats = [3, 3]
+strides = [1, 2]
+last_channels = 128
+
+[search]
+calibrate_samples = 512
+[search.searcher]
+type = "@NAME@"
+num_candidates = 30
+per_round = 10
+max_flops = 6.0e5
+)tpl";
 
 struct KindTemplates {
   const char* source;
   const char* test;
-  const char* config;
+  const char* config;      // tables after the common ones
+  const char* top = "";    // top-level keys (before any table)
 };
 
 const std::map<std::string, KindTemplates>& kinds() {
@@ -391,6 +566,7 @@ const std::map<std::string, KindTemplates>& kinds() {
       {"algorithm", {kAlgorithmSource, kAlgorithmTest, kAlgorithmConfig}},
       {"loss", {kLossSource, kLossTest, kLossConfig}},
       {"model", {kModelSource, kModelTest, kModelConfig}},
+      {"searcher", {kSearcherSource, kSearcherTest, kSearcherConfig, kSearcherTop}},
   };
   return k;
 }
@@ -414,7 +590,8 @@ std::vector<TemplateFile> plugin_templates(const std::string& kind) {
           {"src/@NAME@.cpp", it->second.source},
           {"tests/fake_context.hpp", kFakeContext},
           {"tests/test_@NAME@.cpp", std::string(kTestHead) + it->second.test},
-          {"configs/@NAME@.toml", std::string(kConfigHead) + it->second.config}};
+          {"configs/@NAME@.toml",
+           std::string(kConfigComment) + it->second.top + kConfigCommon + it->second.config}};
 }
 
 }  // namespace razor::host

@@ -2,6 +2,7 @@
 // mutation/crossover semantics, exact resume from saved state, clear errors.
 #include "razor_doctest.hpp"
 
+#include <set>
 #include <sstream>
 
 #include <torch/serialize/input-archive.h>
@@ -152,7 +153,8 @@ TEST_CASE("impossible constraints and bad options are clear errors") {
   Space space;
   auto impossible = searcher("max_tries = 50\n[searcher.constraints]\nflops = 100.0\nparams = [0, 1]\n");
   CHECK(test::error_of([&] { impossible->propose(space); }) ==
-        "searcher/evolution: no subnet within the constraints ( flops in [0, 100] params in [0, 1] ) after 50 tries");
+        "searcher/evolution: no subnet within the constraints (flops in [0, 100], params in [0, 1]) in 50 tries; "
+        "loosen [constraints] or raise max_tries");
   auto unknown = searcher("[searcher.constraints]\nlatency = 3.0\n");
   CHECK(test::error_of([&] { unknown->propose(space); }) ==
         "searcher/evolution: constraint on 'latency', but the estimator reports only: flops, params");
@@ -162,4 +164,66 @@ TEST_CASE("impossible constraints and bad options are clear errors") {
   CHECK_THROWS_AS(searcher("generations = 0\n"), ConfigError);
   CHECK_THROWS_AS(searcher("[searcher.constraints]\nflops = [3, 1]\n"), ConfigError);
   CHECK_THROWS_AS(searcher("[searcher.constraints]\nflops = 'big'\n"), ConfigError);
+  CHECK_THROWS_AS(searcher("crossover_prob = -0.1\n"), ConfigError);
+  CHECK_THROWS_AS(searcher("max_tries = 0\n"), ConfigError);
+  const auto where = [](const std::string& toml) { return test::error_of([&] { searcher(toml); }); };
+  CHECK(where("top_k = 100\n").find("s.toml:3:9: searcher.top_k: must be between 1 and num_candidates") !=
+        std::string::npos);
+  CHECK(where("[searcher.constraints]\nflops = 'big'\n")
+            .find("s.toml:4:9: searcher.constraints.flops: expected a number (upper bound) or [low, high]") !=
+        std::string::npos);
+  CHECK(where("[searcher.constraints]\nflops = [1, 2, 3]\n").find("expected a number (upper bound) or [low, high]") !=
+        std::string::npos);
+  CHECK(where("[searcher.constraints]\nflops = -1\n").find("flops: an upper bound must not be negative") !=
+        std::string::npos);
+}
+
+TEST_CASE("a pool never repeats a subnet nor re-proposes one of the top-k") {
+  Space space;
+  auto s = searcher(kSmall, 9);
+  for (auto pool = s->propose(space); !pool.empty(); pool = s->propose(space)) {
+    const std::set<Subnet> distinct(pool.begin(), pool.end());
+    CHECK(distinct.size() == pool.size());
+    for (const auto& top : s->top_k()) CHECK(distinct.count(top.subnet) == 0);
+    s->report(score_all(space, pool));
+  }
+}
+
+TEST_CASE("a space smaller than the top-k is scored once, then the search ends") {
+  Space tiny;
+  tiny.g.resize(2);  // 16 subnets
+  auto s = searcher("generations = 5\nnum_candidates = 20\ntop_k = 20\nnum_mutation = 5\nnum_crossover = 5\n");
+  const auto first = s->propose(tiny);
+  CHECK(first.size() == 16);  // every subnet, each once
+  s->report(score_all(tiny, first));
+  CHECK(s->propose(tiny).empty());  // nothing unscored is left
+  CHECK(s->rounds_done() == 1);
+  CHECK(s->top_k().size() == 16);
+}
+
+TEST_CASE("the first generation is random within the constraints; options read their TOML defaults") {
+  Space space;
+  auto defaults = searcher("");
+  const auto& o = defaults->options();
+  CHECK(o.generations == 20);
+  CHECK(o.num_candidates == 50);
+  CHECK(o.top_k == 10);
+  CHECK(o.num_mutation == 25);
+  CHECK(o.num_crossover == 25);
+  CHECK(o.mutate_prob == 0.1);
+  CHECK(o.crossover_prob == 0.5);
+  CHECK(o.max_tries == 1000);
+  CHECK(o.constraints.empty());
+  CHECK(defaults->propose(space).size() == 50);
+  CHECK_FALSE(defaults->best());
+
+  auto bounded = searcher("[searcher.constraints]\nflops = 4\nparams = [2, 8]\n");
+  CHECK(bounded->options().constraints.at("flops") == std::pair<double, double>{0.0, 4.0});
+  CHECK(bounded->options().constraints.at("params") == std::pair<double, double>{2.0, 8.0});
+  for (const auto& subnet : bounded->propose(space)) {
+    const auto costs = space.costs(subnet);
+    CHECK(costs.at("flops") <= 4);
+    CHECK(costs.at("params") >= 2);
+    CHECK(costs.at("params") <= 8);
+  }
 }

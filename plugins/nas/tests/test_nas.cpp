@@ -1,8 +1,10 @@
 // One-shot mutables (SDK) and mutator/nas: forward semantics, fixing, aliases and custom groups,
-// sampling, subnets set and checked, subnet files round-tripped into a fresh supernet.
+// sampling, subnets set and checked, subnet files round-tripped into a fresh supernet (invariants 1-4, 14).
 #include "razor_doctest.hpp"
 
+#include <algorithm>
 #include <map>
+#include <set>
 
 #include <ATen/ATen.h>
 #include <torch/nn/modules/conv.h>
@@ -206,4 +208,190 @@ TEST_CASE("subnet file round trip: a fresh supernet gets identical choices and o
   CHECK(bad("[subnet]\nshared = 'small'\nb = 'small'\ndepth = 2\n").find("no error") != std::string::npos);
   CHECK(bad("[subnet\n").rfind(f0 + ":1:", 0) == 0);
   CHECK(bad("[other]\n").rfind(f0 + ":1:1: unknown key 'other'", 0) == 0);
+}
+
+namespace {
+
+// Convolution candidates: "s0" and "s1" share the alias "kernel"; "s2" decides alone; a value
+// scales the output. Candidates keep the shape, so any path runs.
+struct ConvNet final : Model {
+  ConvNet() {
+    for (const char* name : {"s0", "s1", "s2"}) {
+      OneShotOp op(std::string(name) == "s2" ? "" : "kernel");
+      op->add("conv1x1", torch::nn::Conv2d(torch::nn::Conv2dOptions(3, 3, 1)));
+      op->add("conv3x3", torch::nn::Conv2d(torch::nn::Conv2dOptions(3, 3, 3).padding(1)));
+      op->add("conv5x5", torch::nn::Conv2d(torch::nn::Conv2dOptions(3, 3, 5).padding(2)));
+      ops.push_back(register_module(name, op));
+    }
+    scale = register_module("scale", OneShotValue(std::vector<double>{0.5, 1.0, 2.0}));
+  }
+  at::Tensor forward(const at::Tensor& x) override {
+    at::Tensor y = x;
+    for (auto& op : ops) y = op->forward(y);
+    return y * scale->value();
+  }
+  std::vector<OneShotOp> ops;
+  OneShotValue scale{nullptr};
+};
+
+std::size_t count_params(torch::nn::Module& m) { return m.parameters().size(); }
+
+}  // namespace
+
+TEST_CASE("one-shot op with convolutions: exact candidate output, gradients only on the chosen one") {
+  at::manual_seed(1);
+  ConvNet net;
+  const at::Tensor x = at::randn({2, 3, 6, 6});
+  auto* conv5 = net.ops[0]->candidate("conv5x5")->as<torch::nn::Conv2d>();
+  auto* conv3 = net.ops[0]->candidate("conv3x3")->as<torch::nn::Conv2d>();
+  auto* conv1 = net.ops[0]->candidate("conv1x1")->as<torch::nn::Conv2d>();
+  REQUIRE(conv5);
+  CHECK(at::allclose(net.ops[0]->forward(x), conv1->forward(x) + conv3->forward(x) + conv5->forward(x)));
+  net.ops[0]->set_choice("conv5x5");
+  CHECK(at::equal(net.ops[0]->forward(x), conv5->forward(x)));
+  for (auto& op : net.ops) op->set_choice("conv5x5");
+  net.forward(x).sum().backward();
+  for (auto& op : net.ops) {
+    CHECK(op->candidate("conv5x5")->parameters()[0].grad().defined());
+    for (const char* other : {"conv1x1", "conv3x3"})
+      for (const auto& p : op->candidate(other)->parameters()) CHECK_FALSE(p.grad().defined());
+  }
+}
+
+TEST_CASE("one-shot value: the maximum before a choice; bad choices and fixing twice throw") {
+  OneShotValue depth(std::vector<std::int64_t>{2, 3, 4}, "d");
+  CHECK(depth->choices() == std::vector<std::string>{"2", "3", "4"});
+  CHECK_FALSE(depth->current_choice());
+  CHECK(depth->as_int() == 4);
+  depth->set_choice("2");
+  CHECK(depth->as_int() == 2);
+  CHECK(test::error_of([&] { depth->set_choice("5"); }) == "unknown choice '5' (choices: 2, 3, 4)");
+  CHECK(depth->as_int() == 2);  // a rejected choice changes nothing
+  depth->fix("3");
+  CHECK(depth->is_fixed());
+  CHECK(depth->choices() == std::vector<std::string>{"3"});
+  CHECK(depth->as_int() == 3);
+  CHECK(test::error_of([&] { depth->fix("3"); }) == "cannot fix to '3': already fixed to '3'");
+  CHECK_THROWS_AS(depth->set_choice("4"), Error);
+
+  OneShotValue ratio(std::vector<double>{0.5, 1.5});
+  CHECK(ratio->value() == 1.5);
+  ratio->set_choice("0.5");
+  CHECK(ratio->value() == 0.5);
+  CHECK_THROWS_AS(ratio->as_int(), Error);
+  CHECK_THROWS_AS(OneShotValue(std::vector<std::int64_t>{3, 2}), Error);  // not ascending
+}
+
+TEST_CASE("mutator/nas on convolutions: sampled choices are members; max/min are the last/first") {
+  ConvNet net;
+  auto m = mutator("", 11).mutator;
+  CHECK(test::error_of([&] { m->sample(SampleKind::random); }) == "mutator/nas: prepare() was not called");
+  CHECK(test::error_of([&] { m->set({}); }) == "mutator/nas: prepare() was not called");
+  m->prepare(net);
+  CHECK(test::error_of([&] { m->current(); }) == "search group 'kernel' has no choice yet");
+  std::map<std::string, std::set<std::string>> seen;
+  for (int i = 0; i < 300; ++i) {
+    const Subnet s = m->sample(SampleKind::random);
+    REQUIRE(s.size() == m->groups().size());
+    for (const auto& g : m->groups()) {
+      CHECK(std::find(g.choices.begin(), g.choices.end(), s.at(g.key)) != g.choices.end());
+      seen[g.key].insert(s.at(g.key));
+    }
+    CHECK(*net.ops[0]->current_choice() == *net.ops[1]->current_choice());
+  }
+  for (const auto& g : m->groups()) CHECK(seen[g.key].size() == g.choices.size());  // every choice drawn
+  CHECK(m->sample(SampleKind::max) == Subnet{{"kernel", "conv5x5"}, {"s2", "conv5x5"}, {"scale", "2"}});
+  CHECK(net.scale->value() == 2.0);
+  CHECK(m->sample(SampleKind::min) == Subnet{{"kernel", "conv1x1"}, {"s2", "conv1x1"}, {"scale", "0.5"}});
+  CHECK(net.scale->value() == 0.5);
+}
+
+TEST_CASE("mutator/nas: fix keeps only the chosen candidates, once; a bad subnet fixes nothing") {
+  ConvNet net;
+  auto m = mutator().mutator;
+  m->prepare(net);
+  const std::size_t before = count_params(net);
+  CHECK(test::error_of([&] { m->fix({{"kernel", "conv3x3"}, {"s2", "conv9x9"}, {"scale", "1"}}); }) ==
+        "subnet: 's2': unknown choice 'conv9x9' (choices: conv1x1, conv3x3, conv5x5)");
+  for (auto& op : net.ops) CHECK_FALSE(op->is_fixed());  // checked before anything changed
+  CHECK(count_params(net) == before);
+
+  const Subnet chosen{{"kernel", "conv3x3"}, {"s2", "conv1x1"}, {"scale", "1"}};
+  m->set(chosen);
+  const at::Tensor x = at::randn({1, 3, 5, 5});
+  const at::Tensor unfixed = net.forward(x);
+  m->fix(chosen);
+  CHECK(at::equal(net.forward(x), unfixed));  // fixed forward == unfixed forward, same choice
+  CHECK(count_params(net) == 6);              // one conv (weight, bias) per op
+  for (const auto& p : net.named_parameters()) {
+    const bool kept = p.key().rfind("s0.conv3x3.", 0) == 0 || p.key().rfind("s1.conv3x3.", 0) == 0 ||
+                      p.key().rfind("s2.conv1x1.", 0) == 0;
+    CHECK_MESSAGE(kept, p.key());
+  }
+  CHECK(m->groups().empty());  // nothing left to choose
+  CHECK(test::error_of([&] { m->fix(chosen); }) ==
+        "mutator/nas: the model is already fixed to a subnet (fix() can run once)");
+  CHECK(test::error_of([&] { m->set(chosen); }) == "mutator/nas: the model is fixed; it has no choices left to set");
+
+  // A second mutator over the fixed model finds nothing to search.
+  auto again = mutator().mutator;
+  again->prepare(net);
+  CHECK(again->groups().empty());
+}
+
+TEST_CASE("mutator/nas: keys from different sources never merge; aliases are never split") {
+  // "s2" as an alias would silently join the module "s2"'s decision.
+  struct Clash final : Model {
+    Clash() {
+      for (const char* name : {"s2", "x"}) {
+        OneShotValue v(std::vector<std::int64_t>{1, 2}, std::string(name) == "x" ? "s2" : "");
+        register_module(name, v);
+      }
+    }
+    at::Tensor forward(const at::Tensor& x) override { return x; }
+  } clash;
+  CHECK(test::error_of([&] { mutator().mutator->prepare(clash); }) ==
+        "search group key 's2' is both the module path of 's2' and the alias of 'x'; rename one");
+
+  ConvNet net;
+  const auto named_like_path = test::error_of([&] { mutator("[mutator.groups]\ns2 = ['s0', 's1']\n").mutator->prepare(net); });
+  CHECK(named_like_path.find("m.toml:4:") != std::string::npos);
+  CHECK(named_like_path.find("search group key 's2' is both the custom group of 's0' and the module path of 's2'") !=
+        std::string::npos);
+  const auto split = test::error_of([&] { mutator("[mutator.groups]\nfirst = ['s0', 's2']\n").mutator->prepare(net); });
+  CHECK(split.find("m.toml:4:") != std::string::npos);
+  CHECK(split.find("'s0' and 's1' share the alias 'kernel' but are in different search groups ('first' and 'kernel')") !=
+        std::string::npos);
+  // The whole alias in one custom group is fine.
+  auto whole = mutator("[mutator.groups]\nconvs = ['s0', 's1', 's2']\n").mutator;
+  whole->prepare(net);
+  REQUIRE(whole->groups().size() == 2);
+  whole->sample(SampleKind::random);
+  CHECK(*net.ops[0]->current_choice() == *net.ops[2]->current_choice());
+  const auto fixed_path =
+      test::error_of([&] { mutator("[mutator.groups]\nz = ['scale', 'nothing.here']\n").mutator->prepare(net); });
+  CHECK(fixed_path.find("'nothing.here' is not a searchable (unfixed) module of the model") != std::string::npos);
+}
+
+TEST_CASE("subnet file into a fresh model and mutator: identical current() and outputs, set or fixed") {
+  test::TempDir dir("nas_conv_roundtrip");
+  at::manual_seed(4);
+  ConvNet first;
+  auto m = mutator("", 21).mutator;
+  m->prepare(first);
+  const Subnet chosen = m->sample(SampleKind::random);
+  save_subnet(dir.file("subnet.toml"), chosen);
+  const at::Tensor x = at::randn({2, 3, 7, 7});
+  const at::Tensor expected = first.forward(x);
+
+  at::manual_seed(4);
+  ConvNet fresh;
+  auto f = mutator().mutator;
+  f->prepare(fresh);
+  const Subnet loaded = load_subnet(dir.file("subnet.toml"), f->groups());
+  f->set(loaded);
+  CHECK(f->current() == m->current());
+  CHECK(at::equal(fresh.forward(x), expected));
+  f->fix(loaded);
+  CHECK(at::equal(fresh.forward(x), expected));
 }
