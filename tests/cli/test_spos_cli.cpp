@@ -170,3 +170,36 @@ TEST_CASE("the SPOS space at ImageNet size builds and reports its FLOPs range") 
   CHECK(hi < 1e9);
   CHECK(lo < hi);
 }
+
+TEST_CASE("unreadable weights, search state and shapes: one line each, non-zero exit") {
+  const std::string root = temp_dir("spos_bad_inputs");
+  auto load = run_host("run " + kSpos + " --work-dir " + root + "/a --set \"runtime.load_from='" + root + "/none.pt'\"");
+  CHECK(load.exit_code == 2);
+  CHECK(load.output.rfind("error: --set runtime.load_from='" + root + "/none.pt': runtime.load_from: cannot load weights from '" +
+                              root + "/none.pt': ", 0) == 0);
+  CHECK(std::count(load.output.begin(), load.output.end(), '\n') == 1);
+  CHECK_FALSE(fs::exists(root + "/a"));
+
+  std::ofstream subnet(root + "/subnet.toml");
+  subnet << "[subnet]\n";
+  for (int i = 0; i < 6; ++i) subnet << "\"blocks." << i << "\" = \"shuffle_3x3\"\n";
+  subnet.close();
+  auto inherit = run_host("run configs/spos/spos_subnet_digits_retrain.toml --work-dir " + root + "/b" +
+                          " --set \"algorithm.subnet='" + root + "/subnet.toml'\"" +
+                          " --set \"algorithm.init_weights='" + root + "/none.pt'\"");
+  CHECK(inherit.exit_code == 2);
+  CHECK(inherit.output.find("algorithm.init_weights: cannot load weights from '" + root + "/none.pt'") !=
+        std::string::npos);
+  CHECK_FALSE(fs::exists(root + "/b"));
+
+  fs::create_directories(root + "/c/search");
+  std::ofstream(root + "/c/search/state.pt") << "not an archive";
+  auto state = run_host("run " + kSpos + " --work-dir " + root + "/c --resume --set \"stages=['search']\"");
+  CHECK(state.exit_code == 1);
+  CHECK(state.output.find("error: " + root + "/c/search/state.pt: cannot read the search state: ") != std::string::npos);
+
+  auto shape = run_host("space configs/spos/spos_shufflenet_imagenet.toml --input 3,224");
+  CHECK(shape.exit_code == 2);
+  CHECK(shape.output == "error: --input: expected C,H,W (e.g. 3,224,224)\n");
+  fs::remove_all(root);
+}
