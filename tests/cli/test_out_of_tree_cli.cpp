@@ -12,6 +12,14 @@ namespace {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
+// The scaffolded project's one build command against the installed package, then its own tests
+// (ccache only speeds up the test).
+std::string build_and_test(const std::string& project, const std::string& prefix) {
+  return std::string(RAZOR_CMAKE) + " -S " + project + " -B " + project +
+         "/build -G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_PREFIX_PATH=" + prefix + " && " + RAZOR_CMAKE +
+         " --build " + project + "/build && ctest --test-dir " + project + "/build --output-on-failure";
+}
+
 }  // namespace
 
 TEST_CASE("scaffold a loss plugin, build it against the installed SDK, train with it") {
@@ -29,11 +37,7 @@ TEST_CASE("scaffold a loss plugin, build it against the installed SDK, train wit
   REQUIRE(scaffold.exit_code == 0);
   CHECK(contains(scaffold.output, "-DCMAKE_PREFIX_PATH=" + prefix));
 
-  // Builds with one command against the installed package (ccache only speeds up the test).
-  auto build = run_in_source_dir(std::string(RAZOR_CMAKE) + " -S " + project + " -B " + project +
-                                 "/build -G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_PREFIX_PATH=" + prefix +
-                                 " && " + RAZOR_CMAKE + " --build " + project + "/build && ctest --test-dir " + project +
-                                 "/build --output-on-failure");
+  auto build = run_in_source_dir(build_and_test(project, prefix));
   INFO(build.output);
   REQUIRE(build.exit_code == 0);
   CHECK(contains(build.output, "100% tests passed"));
@@ -71,10 +75,7 @@ TEST_CASE("scaffold a loss plugin, build it against the installed SDK, train wit
   for (const std::string kind : {"model", "algorithm", "searcher"}) {
     const std::string dir = root + "/my_" + kind;
     auto made = run_in_source_dir(host + " new-plugin my_" + kind + " --kind " + kind + " --dir " + dir + " && " +
-                                  RAZOR_CMAKE + " -S " + dir + " -B " + dir +
-                                  "/build -G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_PREFIX_PATH=" + prefix +
-                                  " && " + RAZOR_CMAKE + " --build " + dir + "/build && ctest --test-dir " + dir +
-                                  "/build --output-on-failure");
+                                  build_and_test(dir, prefix));
     INFO(made.output);
     CHECK(made.exit_code == 0);
     auto trained = run_in_source_dir("RAZOR_PLUGIN_PATH=" + dir + "/build " + host + " run " + dir + "/configs/my_" +
