@@ -46,12 +46,12 @@ Spos::Spos(const BuildContext& ctx)
   mutator_->set(validation_path_);
 }
 
-Losses Spos::train_step(const Batch& batch) {
+Losses Spos::forward_losses(const Batch& batch) {
   if (!retraining_) mutator_->sample(SampleKind::random);  // one uniformly sampled path per step
   at::Tensor loss = loss_->forward(architecture_->forward(batch.inputs), batch.targets);
-  loss.backward();
+  // The graph is built: the backward that follows uses the sampled path whatever is set now.
   if (!retraining_) mutator_->set(validation_path_);
-  return {{"loss", loss.detach()}};
+  return {{"loss", loss}};
 }
 
 at::Tensor Spos::predict(const at::Tensor& inputs) { return architecture_->forward(inputs); }

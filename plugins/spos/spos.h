@@ -15,7 +15,7 @@ namespace razor::spos {
 class Spos final : public Algorithm {
  public:
   explicit Spos(const BuildContext& ctx);
-  Losses train_step(const Batch& batch) override;
+  Losses forward_losses(const Batch& batch) override;
   at::Tensor predict(const at::Tensor& inputs) override;
   Model& model() override { return *architecture_; }
   Mutator* mutator() override { return mutator_.get(); }

@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 
+#include "backbone_taps.h"
 #include "global_pool.h"
 
 namespace razor::zoo {
@@ -43,10 +44,13 @@ MobileNetV2Impl::MobileNetV2Impl(const MobileNetV2Options& o) : options(o) {
   }
   last = register_module("last", ConvBn(ConvBnOptions(channels, o.last_channels(), 1).activation(Activation::relu6)));
   fc = register_module("fc", torch::nn::Linear(o.last_channels(), o.num_classes()));
+  taps = register_module("taps", backbone_taps("stages", stages->size(), true));
 }
 
 at::Tensor MobileNetV2Impl::forward(const at::Tensor& x) {
-  return fc->forward(global_pool(last->forward(stages->forward(stem->forward(x)))));
+  at::Tensor y = forward_blocks(*taps, stages, taps->record("stem", stem->forward(x)));
+  y = taps->record("last", last->forward(y));
+  return taps->record("fc", fc->forward(taps->record("pool", global_pool(y))));
 }
 
 std::string MobileNetV2Impl::torchscript_forward() const {

@@ -14,6 +14,7 @@
 #include "conv_bn.h"
 #include "razor/model.h"
 #include "razor/scriptable.h"
+#include "razor/tap.h"
 
 namespace razor::zoo {
 
@@ -52,6 +53,7 @@ class MobileNetV2Impl : public razor::Model, public razor::Scriptable {
   ConvBn stem{nullptr}, last{nullptr};
   torch::nn::Sequential stages{nullptr};  // every block of every stage, in order
   torch::nn::Linear fc{nullptr};
+  razor::Taps taps{nullptr};  // see backbone_taps.h
 };
 TORCH_MODULE(MobileNetV2);
 

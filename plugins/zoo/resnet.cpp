@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 
+#include "backbone_taps.h"
 #include "global_pool.h"
 
 namespace razor::zoo {
@@ -36,10 +37,12 @@ ResNetImpl::ResNetImpl(const ResNetOptions& o) : options(o) {
     }
   }
   fc = register_module("fc", torch::nn::Linear(channels, o.num_classes()));
+  taps = register_module("taps", backbone_taps("stages", stages->size(), false));
 }
 
 at::Tensor ResNetImpl::forward(const at::Tensor& x) {
-  return fc->forward(global_pool(stages->forward(stem->forward(x))));
+  at::Tensor y = forward_blocks(*taps, stages, taps->record("stem", stem->forward(x)));
+  return taps->record("fc", fc->forward(taps->record("pool", global_pool(y))));
 }
 
 std::string ResNetImpl::torchscript_forward() const {

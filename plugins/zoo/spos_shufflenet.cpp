@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 
+#include "backbone_taps.h"
 #include "global_pool.h"
 #include "razor/errors.h"
 #include "shufflenet_v2.h"
@@ -44,14 +45,15 @@ SposShuffleNetImpl::SposShuffleNetImpl(const SposShuffleNetOptions& o) : options
     channels = o.last_channels();
   }
   fc = register_module("fc", torch::nn::Linear(channels, o.num_classes()));
+  taps = register_module("taps", backbone_taps("blocks", blocks->size(), static_cast<bool>(last)));
 }
 
 at::Tensor SposShuffleNetImpl::forward(const at::Tensor& x) {
-  at::Tensor y = stem->forward(x);
+  at::Tensor y = taps->record("stem", stem->forward(x));
   if (options.stem_pool()) y = at::max_pool2d(y, {3, 3}, {2, 2}, {1, 1});
-  y = blocks->forward(y);
-  if (last) y = last->forward(y);
-  return fc->forward(global_pool(y));
+  y = forward_blocks(*taps, blocks, y);
+  if (last) y = taps->record("last", last->forward(y));
+  return taps->record("fc", fc->forward(taps->record("pool", global_pool(y))));
 }
 
 std::string SposShuffleNetImpl::torchscript_forward() const {

@@ -22,6 +22,7 @@
 #include "razor/model.h"
 #include "razor/one_shot_op.h"
 #include "razor/scriptable.h"
+#include "razor/tap.h"
 
 namespace razor::zoo {
 
@@ -65,6 +66,7 @@ class SposShuffleNetImpl : public razor::Model, public razor::Scriptable {
   ConvBn stem{nullptr}, last{nullptr};  // last empty when last_channels is 0
   torch::nn::Sequential blocks{nullptr};  // one razor::OneShotOp per block, every stage in order
   torch::nn::Linear fc{nullptr};
+  razor::Taps taps{nullptr};  // see backbone_taps.h
 };
 TORCH_MODULE(SposShuffleNet);
 

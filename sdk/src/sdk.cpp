@@ -33,6 +33,19 @@ Loss::~Loss() = default;
 Connector::~Connector() = default;
 Algorithm::~Algorithm() = default;
 Mutator* Algorithm::mutator() { return nullptr; }
+Losses Algorithm::forward_losses(const Batch&) {
+  throw Error("this algorithm takes several passes per training step; it cannot run inside another algorithm");
+}
+Losses Algorithm::train_step(const Batch& batch) {
+  Losses losses = forward_losses(batch);
+  at::Tensor total;
+  for (auto& [name, value] : losses) {
+    if (is_trained_term(name)) total = total.defined() ? total + value : value;
+  }
+  if (total.defined()) total.backward();
+  for (auto& [name, value] : losses) value = value.detach();
+  return losses;
+}
 Dataset::~Dataset() = default;
 Estimator::~Estimator() = default;
 Mutable::~Mutable() = default;
@@ -42,6 +55,18 @@ SearchContext::~SearchContext() = default;
 Scriptable::~Scriptable() = default;
 Pruner::~Pruner() = default;
 Recorder::~Recorder() = default;
+DistillLoss::~DistillLoss() = default;
+
+RecordingScope::RecordingScope(std::vector<Recorder*> recorders, const Batch& batch)
+    : recorders_(std::move(recorders)) {
+  for (Recorder* r : recorders_) r->start(batch);
+}
+RecordingScope::RecordingScope(RecordingScope&& other) noexcept : recorders_(std::move(other.recorders_)) {
+  other.recorders_.clear();
+}
+RecordingScope::~RecordingScope() {
+  for (Recorder* r : recorders_) r->stop();
+}
 Distiller::~Distiller() = default;
 
 }  // namespace razor

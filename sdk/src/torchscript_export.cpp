@@ -30,6 +30,7 @@
 #include "razor/errors.h"
 #include "razor/one_shot_op.h"
 #include "razor/scriptable.h"
+#include "razor/tap.h"
 
 namespace razor {
 namespace {
@@ -210,7 +211,10 @@ class Exporter {
 
   std::vector<std::string> add_children(const Module& module, const std::string& path, torch::jit::Module& out) {
     std::vector<std::string> ids;
-    for (const auto& child : module.named_children()) ids.push_back(add_child(out, child.key(), *child.value(), path));
+    for (const auto& child : module.named_children()) {
+      if (dynamic_cast<const TapsImpl*>(child.value().get())) continue;  // record points; nothing to infer
+      ids.push_back(add_child(out, child.key(), *child.value(), path));
+    }
     return ids;
   }
 

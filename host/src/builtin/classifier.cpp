@@ -6,10 +6,8 @@ Classifier::Classifier(const BuildContext& ctx)
     : architecture_(register_module("architecture", ctx.build<Model>("architecture"))),
       loss_(register_module("loss", ctx.build<Loss>("loss"))) {}
 
-Losses Classifier::train_step(const Batch& batch) {
-  at::Tensor loss = loss_->forward(architecture_->forward(batch.inputs), batch.targets);
-  loss.backward();
-  return {{"loss", loss.detach()}};
+Losses Classifier::forward_losses(const Batch& batch) {
+  return {{"loss", loss_->forward(architecture_->forward(batch.inputs), batch.targets)}};
 }
 
 at::Tensor Classifier::predict(const at::Tensor& inputs) { return architecture_->forward(inputs); }

@@ -12,7 +12,7 @@ namespace razor::host {
 class Classifier final : public Algorithm {
  public:
   explicit Classifier(const BuildContext& ctx);
-  Losses train_step(const Batch& batch) override;
+  Losses forward_losses(const Batch& batch) override;
   at::Tensor predict(const at::Tensor& inputs) override;
   Model& model() override { return *architecture_; }
 

@@ -96,7 +96,7 @@ void config_show(const std::string& file, const std::vector<std::string>& overri
 }
 
 int plugins_verify(const std::vector<std::string>& plugin_paths, const std::string& file, std::ostream& out) {
-  static const std::set<std::string> kinds{"algorithm", "connector", "dataset", "distiller", "estimator", "loss",
+  static const std::set<std::string> kinds{"algorithm", "connector", "dataset", "distill_loss", "distiller", "estimator", "loss",
                                            "model",     "mutator",   "pruner",  "recorder",  "searcher"};
   const auto plugin = load_plugin(file);  // PluginError: the one-line refusal
   const auto& d = *plugin->descriptor;

@@ -2,6 +2,7 @@
 /// Everything a plugin author needs, in one include.
 #include "razor/abi.h"
 #include "razor/algorithm.h"
+#include "razor/batch.h"
 #include "razor/component.h"
 #include "razor/closest_match.h"
 #include "razor/config.h"
@@ -9,6 +10,7 @@
 #include "razor/context.h"
 #include "razor/dataset.h"
 #include "razor/derived_value.h"
+#include "razor/distill_loss.h"
 #include "razor/distiller.h"
 #include "razor/errors.h"
 #include "razor/estimator.h"
@@ -27,4 +29,5 @@
 #include "razor/searcher.h"
 #include "razor/state_archive.h"
 #include "razor/subnet_file.h"
+#include "razor/tap.h"
 #include "razor/torchscript_export.h"
