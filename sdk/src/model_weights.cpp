@@ -18,6 +18,11 @@ void save_weights(const torch::nn::Module& module, const std::string& path) {
 }
 
 void load_weights(torch::nn::Module& module, const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    throw Error("cannot load weights from '" + path + "': " +
+                (std::filesystem::exists(path, ec) ? "not a regular file" : "no such file"));
+  }
   try {
     torch::serialize::InputArchive archive;
     archive.load_from(path);
