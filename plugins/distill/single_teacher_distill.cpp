@@ -20,7 +20,9 @@ std::shared_ptr<Model> build_teacher(const BuildContext& ctx) {
     if (config.get<bool>("teacher_trainable")) {
       config.fail("teacher_trainable", "a TorchScript teacher cannot be trained (its parameters are not razor's)");
     }
-    if (config.has("teacher_weights")) config.fail("teacher_weights", "a TorchScript teacher carries its weights");
+    if (!config.get<std::string>("teacher_weights").empty()) {
+      config.fail("teacher_weights", "a TorchScript teacher carries its weights");
+    }
     try {
       return std::make_shared<TorchScriptTeacherImpl>(script, config.get<std::string>("teacher_output"), ctx.device());
     } catch (const Error& e) {
@@ -28,9 +30,10 @@ std::shared_ptr<Model> build_teacher(const BuildContext& ctx) {
     }
   }
   auto teacher = ctx.build<Model>("teacher");
-  if (config.has("teacher_weights")) {
+  const auto weights = config.get<std::string>("teacher_weights");
+  if (!weights.empty()) {
     try {
-      load_weights(*teacher, config.get<std::string>("teacher_weights"));
+      load_weights(*teacher, weights);
     } catch (const Error& e) {
       config.fail("teacher_weights", e.what());
     }

@@ -28,7 +28,7 @@
 #include "train/optimizer_factory.h"
 
 using namespace razor::host;
-using razor::bench::median_ms_per_step;
+using razor::bench::interleaved_median_ms;
 namespace nn = torch::nn;
 
 namespace {
@@ -178,14 +178,8 @@ int main(int argc, char** argv) {
   };
 
   const int steps = 50, rounds = 7;
-  std::vector<double> h, p, s;
-  for (int round = 0; round < rounds; ++round) {  // interleaved, so machine noise hits all alike
-    h.push_back(median_ms_per_step(hand_step, steps, 1));
-    p.push_back(median_ms_per_step(path_step, steps, 1));
-    s.push_back(median_ms_per_step(sampled_step, steps, 1));
-  }
-  for (auto* v : {&h, &p, &s}) std::sort(v->begin(), v->end());
-  const double hm = h[rounds / 2], pm = p[rounds / 2], sm = s[rounds / 2];
+  const auto ms = interleaved_median_ms({hand_step, path_step, sampled_step}, steps, rounds);
+  const double hm = ms[0], pm = ms[1], sm = ms[2];
   std::printf("threads %d, batch %lld of 1x8x8, %d steps x %d rounds (median)\n", threads,
               static_cast<long long>(batch.inputs.size(0)), steps, rounds);
   std::printf("hand     %.3f ms/step  1.00x\n", hm);

@@ -20,4 +20,20 @@ inline double median_ms_per_step(const std::function<void(int)>& step, int steps
   return ms[ms.size() / 2];
 }
 
+/// Median ms per call of each of `steps`, over `rounds` rounds that run them in turn (so machine noise
+/// hits all alike), `calls` calls per measurement.
+inline std::vector<double> interleaved_median_ms(const std::vector<std::function<void(int)>>& steps, int calls,
+                                                 int rounds) {
+  std::vector<std::vector<double>> ms(steps.size());
+  for (int round = 0; round < rounds; ++round) {
+    for (std::size_t i = 0; i < steps.size(); ++i) ms[i].push_back(median_ms_per_step(steps[i], calls, 1));
+  }
+  std::vector<double> medians;
+  for (auto& m : ms) {
+    std::sort(m.begin(), m.end());
+    medians.push_back(m[m.size() / 2]);
+  }
+  return medians;
+}
+
 }  // namespace razor::bench

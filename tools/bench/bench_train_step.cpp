@@ -29,7 +29,7 @@
 #include "train/batch_loader.h"
 
 using namespace razor::host;
-using razor::bench::median_ms_per_step;
+using razor::bench::interleaved_median_ms;
 namespace nn = torch::nn;
 
 namespace {
@@ -116,15 +116,8 @@ int main(int argc, char** argv) {
   };
 
   const int steps = 100, rounds = 7;
-  // Interleave rounds so machine noise hits every variant alike.
-  std::vector<double> h, r, f;
-  for (int round = 0; round < rounds; ++round) {
-    h.push_back(median_ms_per_step(hand_step, steps, 1));
-    r.push_back(median_ms_per_step(razor_step, steps, 1));
-    f.push_back(median_ms_per_step(full_step, steps, 1));
-  }
-  for (auto* v : {&h, &r, &f}) std::sort(v->begin(), v->end());
-  const double hm = h[rounds / 2], rm = r[rounds / 2], fm = f[rounds / 2];
+  const auto ms = interleaved_median_ms({hand_step, razor_step, full_step}, steps, rounds);
+  const double hm = ms[0], rm = ms[1], fm = ms[2];
   std::printf("threads %d, batch 64 of 1x8x8, %d steps x %d rounds (median)\n", threads, steps, rounds);
   std::printf("hand   %.3f ms/step  1.00x\n", hm);
   std::printf("razor  %.3f ms/step  %.2fx\n", rm, rm / hm);

@@ -10,12 +10,9 @@
 #include <ATen/ATen.h>
 #include <torch/nn/modules/batchnorm.h>
 
-#include "config/config_loader.h"
-#include "plugins/host_context.h"
-#include "plugins/load_registry.h"
+#include "build_from_config.hpp"
 #include "razor/model_weights.h"
 #include "razor/tap.h"
-#include "run/logging.h"
 #include "single_teacher_distill.h"
 #include "test_support.hpp"
 
@@ -63,22 +60,7 @@ std::string kd_config(const std::string& algorithm_keys = "", const std::string&
          "\n[algorithm.distiller]\ntype = \"configurable\"\n" + extra;
 }
 
-struct Built {
-  std::shared_ptr<host::Registry> registry;
-  std::shared_ptr<Algorithm> algorithm;
-};
-
-Built build(const test::TempDir& dir, const std::string& toml) {
-  Built b;
-  b.registry = host::load_registry({std::string(RAZOR_BINARY_DIR) + "/" + RAZOR_PLUGIN_INSTALL_DIR});
-  auto doc = host::load_config(dir.write("config.toml", toml), {});
-  static host::RunSettings settings;
-  settings.logger = host::make_logger();
-  auto root = host::TomlConfigView(doc).bind(nullptr, "test");
-  host::HostContext ctx(*b.registry, root, settings);
-  b.algorithm = ctx.build<Algorithm>("algorithm");
-  return b;
-}
+test::BuiltAlgorithm build(const test::TempDir& dir, const std::string& toml) { return test::build_algorithm(dir, toml); }
 
 std::string build_error(const test::TempDir& dir, const std::string& toml) {
   return test::error_of([&] { build(dir, toml); });
@@ -195,36 +177,28 @@ TEST_CASE("teacher_trainable: the teacher trains too, with frozen batch-norm sta
 
 TEST_CASE("feature distillation through a connector: the connector trains with the student") {
   test::TempDir dir("distill_connector");
-  auto b = build(dir, kd_config("", R"(
+  // A FitNets hint: a student tap through a conv_bn connector to the teacher's stages.1 [N, 32, 4, 4].
+  const auto hint = [&](const std::string& student_tap, int in_channels) {
+    return build(dir, kd_config("", R"(
 [algorithm.distiller.student_recorders]
-feat = { type = "tap", source = "stages.0" }
+feat = { type = "tap", source = ")" + student_tap + R"(" }
 [algorithm.distiller.teacher_recorders]
 feat = { type = "tap", source = "stages.1" }
 [algorithm.distiller.connectors]
-hint = { type = "conv_bn", in_channels = 8, out_channels = 32 }
+hint = { type = "conv_bn", in_channels = )" + std::to_string(in_channels) + R"(, out_channels = 32 }
 [algorithm.distiller.distill_losses.loss_hint]
 type = "l2"
 [algorithm.distiller.loss_forward_mappings.loss_hint]
 preds_S = { from_student = true, recorder = "feat", connector = "hint" }
 preds_T = { from_student = false, recorder = "feat" }
 )"));
-  // The student's stages.0 is [N, 8, 8, 8], the teacher's stages.1 [N, 32, 4, 4]: the connector maps
-  // the channels, not the spatial size, which the loss reports.
+  };
+  // The student's stages.0 is [N, 8, 8, 8]: the connector maps the channels, not the spatial size,
+  // which the loss reports.
+  auto b = hint("stages.0", 8);
   CHECK(test::error_of([&] { b.algorithm->train_step(batch()); }).find("l2") != std::string::npos);
 
-  auto ok = build(dir, kd_config("", R"(
-[algorithm.distiller.student_recorders]
-feat = { type = "tap", source = "stages.1" }
-[algorithm.distiller.teacher_recorders]
-feat = { type = "tap", source = "stages.1" }
-[algorithm.distiller.connectors]
-hint = { type = "conv_bn", in_channels = 16, out_channels = 32 }
-[algorithm.distiller.distill_losses.loss_hint]
-type = "l2"
-[algorithm.distiller.loss_forward_mappings.loss_hint]
-preds_S = { from_student = true, recorder = "feat", connector = "hint" }
-preds_T = { from_student = false, recorder = "feat" }
-)"));
+  auto ok = hint("stages.1", 16);
   const Losses losses = ok.algorithm->train_step(batch());
   CHECK(losses.count("distill.loss_hint") == 1);
   std::size_t with_grad = 0, connector_params = 0;

@@ -7,9 +7,7 @@
 #include <ATen/ATen.h>
 #include <torch/serialize.h>
 
-#include "config/config_loader.h"
-#include "plugins/host_context.h"
-#include "plugins/load_registry.h"
+#include "build_from_config.hpp"
 #include "razor/subnet_file.h"
 #include "run/logging.h"
 #include "search/subnet_scorer.h"
@@ -38,22 +36,10 @@ last_channels = 0
 )";
 }
 
-struct Built {
-  std::shared_ptr<host::Registry> registry;
-  std::shared_ptr<Algorithm> algorithm;
-};
+using Built = test::BuiltAlgorithm;
 
 Built build(const test::TempDir& dir, const std::string& toml, std::uint64_t seed = 0) {
-  Built b;
-  b.registry = host::load_registry({std::string(RAZOR_BINARY_DIR) + "/" + RAZOR_PLUGIN_INSTALL_DIR});
-  auto doc = host::load_config(dir.write("config.toml", toml), {});
-  static host::RunSettings settings;
-  settings.seed = seed;
-  settings.logger = host::make_logger();
-  auto root = host::TomlConfigView(doc).bind(nullptr, "test");
-  host::HostContext ctx(*b.registry, root, settings);
-  b.algorithm = ctx.build<Algorithm>("algorithm");
-  return b;
+  return test::build_algorithm(dir, toml, seed);
 }
 
 Batch batch() {

@@ -1,0 +1,144 @@
+// bench_kd_step: one knowledge-distillation training step of configs/distill/kd_resnet_fashion_mnist.toml
+// (ResNet student 8-16-32 learning from a ResNet teacher 16-32-64, KL at tau 4 plus the labels' loss),
+// in one run:
+//   hand   the same step written out in LibTorch: teacher forward without gradients, student
+//          forward, cross-entropy + tau^2 * KL(batchmean), backward, SGD step
+//   razor  Algorithm::train_step of algorithm/single_teacher_distill (taps, recorders, distiller,
+//          kl_divergence from the kd_losses plugin) and the same SGD step
+//   alone  the hand student trained without a teacher, for the cost of distillation itself
+// Same batch (128 Fashion-MNIST images), same threads, interleaved rounds; prints ms per step and
+// the ratio razor / hand.
+#include <cstdio>
+#include <thread>
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <spdlog/sinks/null_sink.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/conv.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/optim/sgd.h>
+#include <torch/utils.h>
+
+#include "bench_timing.h"
+#include "config/config_loader.h"
+#include "config/toml_config_view.h"
+#include "plugins/host_context.h"
+#include "plugins/load_registry.h"
+#include "razor/algorithm.h"
+#include "run/data_setup.h"
+#include "train/optimizer_factory.h"
+
+using namespace razor::host;
+using razor::bench::interleaved_median_ms;
+namespace nn = torch::nn;
+
+namespace {
+
+// A ResNet with basic blocks, as the zoo's resnet builds it, written out.
+struct HandResNet : nn::Module {
+  struct ConvBn {
+    nn::Conv2d conv{nullptr};
+    nn::BatchNorm2d bn{nullptr};
+    at::Tensor operator()(const at::Tensor& x) { return bn(conv(x)); }
+  };
+  struct Block {
+    ConvBn conv1, conv2, shortcut;
+    bool projection;
+  };
+  ConvBn layer(int64_t in, int64_t out, int64_t k, int64_t stride) {
+    const auto n = std::to_string(layers++);
+    return {register_module("c" + n, nn::Conv2d(nn::Conv2dOptions(in, out, k).stride(stride).padding(k / 2).bias(false))),
+            register_module("b" + n, nn::BatchNorm2d(out))};
+  }
+  HandResNet(int64_t stem, const std::vector<int64_t>& widths) {
+    this->stem = layer(1, stem, 3, 1);
+    int64_t in = stem;
+    for (std::size_t s = 0; s < widths.size(); ++s) {
+      const int64_t out = widths[s], stride = s == 0 ? 1 : 2;
+      const bool projection = stride != 1 || in != out;
+      blocks.push_back({layer(in, out, 3, stride), layer(out, out, 3, 1),
+                        projection ? layer(in, out, 1, stride) : ConvBn{}, projection});
+      in = out;
+    }
+    fc = register_module("fc", nn::Linear(in, 10));
+  }
+  at::Tensor forward(at::Tensor x) {
+    x = at::relu(stem(x));
+    for (auto& b : blocks) x = at::relu(b.conv2(at::relu(b.conv1(x))) + (b.projection ? b.shortcut(x) : x));
+    return fc(at::adaptive_avg_pool2d(x, {1, 1}).flatten(1));
+  }
+  int layers = 0;
+  ConvBn stem;
+  std::vector<Block> blocks;
+  nn::Linear fc{nullptr};
+};
+
+double count(const std::vector<at::Tensor>& params) {
+  double n = 0;
+  for (const auto& p : params) n += static_cast<double>(p.numel());
+  return n;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int threads = argc > 1 ? std::atoi(argv[1]) : static_cast<int>(std::thread::hardware_concurrency());
+  at::set_num_threads(threads);
+  at::manual_seed(0);
+
+  auto registry = load_registry({});
+  // No trained teacher is needed to time a step.
+  auto doc = load_config(std::string(RAZOR_SOURCE_DIR) + "/configs/distill/kd_resnet_fashion_mnist.toml",
+                         {"algorithm.teacher_weights=''"});
+  RunSettings settings;
+  settings.logger = std::make_shared<spdlog::logger>("bench", std::make_shared<spdlog::sinks::null_sink_mt>());
+  auto root = std::make_shared<TomlConfigView>(doc);
+  HostContext ctx(*registry, root, settings);
+  auto algorithm = ctx.build<razor::Algorithm>("algorithm");
+  DataSetup data = prepare_data(*root, *registry, settings);
+  const razor::Batch batch = data.train->batch(0, 0);
+  algorithm->train();
+
+  HandResNet student(8, {8, 16, 32}), teacher(16, {16, 32, 64});
+  teacher.eval();
+  std::printf("parameters: student razor %.0f, hand %.0f\n", count(algorithm->model().parameters()),
+              count(student.parameters()));
+
+  const double tau = 4.0;
+  torch::optim::SGD hand_opt(student.parameters(), torch::optim::SGDOptions(0.05).momentum(0.9));
+  auto hand_step = [&](int) {
+    clear_gradients(hand_opt);
+    at::Tensor t;
+    {
+      torch::NoGradGuard no_grad;
+      t = teacher.forward(batch.inputs);
+    }
+    const at::Tensor s = student.forward(batch.inputs);
+    const at::Tensor kl = at::kl_div(at::log_softmax(s / tau, 1), at::softmax(t / tau, 1), at::Reduction::Sum) /
+                          s.size(0) * (tau * tau);
+    (at::cross_entropy_loss(s, batch.targets) + kl).backward();
+    hand_opt.step();
+  };
+  auto alone_step = [&](int) {
+    clear_gradients(hand_opt);
+    at::cross_entropy_loss(student.forward(batch.inputs), batch.targets).backward();
+    hand_opt.step();
+  };
+  torch::optim::SGD opt(algorithm->parameters(), torch::optim::SGDOptions(0.05).momentum(0.9));
+  auto razor_step = [&](int) {
+    clear_gradients(opt);
+    algorithm->train_step(batch);
+    opt.step();
+  };
+
+  const int steps = 30, rounds = 7;
+  const auto ms = interleaved_median_ms({hand_step, razor_step, alone_step}, steps, rounds);
+  const double hm = ms[0], rm = ms[1], am = ms[2];
+  std::printf("threads %d, batch %lld of 1x28x28, %d steps x %d rounds (median)\n", threads,
+              static_cast<long long>(batch.inputs.size(0)), steps, rounds);
+  std::printf("hand KD   %.3f ms/step  1.00x\n", hm);
+  std::printf("razor KD  %.3f ms/step  %.2fx\n", rm, rm / hm);
+  std::printf("alone     %.3f ms/step  %.2fx (the student without a teacher)\n", am, am / hm);
+  return 0;
+}
