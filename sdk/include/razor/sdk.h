@@ -4,6 +4,8 @@
 #include "razor/algorithm.h"
 #include "razor/batch.h"
 #include "razor/component.h"
+#include "razor/channel_slicer.h"
+#include "razor/channel_units.h"
 #include "razor/closest_match.h"
 #include "razor/config.h"
 #include "razor/connector.h"
