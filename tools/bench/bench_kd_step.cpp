@@ -6,6 +6,7 @@
 //   razor  Algorithm::train_step of algorithm/single_teacher_distill (taps, recorders, distiller,
 //          kl_divergence from the kd_losses plugin) and the same SGD step
 //   alone  the hand student trained without a teacher, for the cost of distillation itself
+// and the parts of each: the teacher's forward and the student's step, razor's and by hand.
 // Same batch (128 Fashion-MNIST images), same threads, interleaved rounds; prints ms per step and
 // the ratio razor / hand.
 #include <cstdio>
@@ -132,13 +133,32 @@ int main(int argc, char** argv) {
     opt.step();
   };
 
+  // Where the time goes: the teacher's forward and the student's step, each razor's and by hand.
+  auto& razor_teacher = dynamic_cast<razor::Model&>(*algorithm->named_children()["teacher"]);
+  auto hand_teacher_fwd = [&](int) {
+    torch::NoGradGuard no_grad;
+    teacher.forward(batch.inputs);
+  };
+  auto razor_teacher_fwd = [&](int) {
+    torch::NoGradGuard no_grad;
+    razor_teacher.forward(batch.inputs);
+  };
+  auto razor_alone_step = [&](int) {
+    clear_gradients(opt);
+    at::cross_entropy_loss(algorithm->model().forward(batch.inputs), batch.targets).backward();
+    opt.step();
+  };
+
   const int steps = 30, rounds = 7;
-  const auto ms = interleaved_median_ms({hand_step, razor_step, alone_step}, steps, rounds);
+  const auto ms = interleaved_median_ms(
+      {hand_step, razor_step, alone_step, razor_alone_step, hand_teacher_fwd, razor_teacher_fwd}, steps, rounds);
   const double hm = ms[0], rm = ms[1], am = ms[2];
   std::printf("threads %d, batch %lld of 1x28x28, %d steps x %d rounds (median)\n", threads,
               static_cast<long long>(batch.inputs.size(0)), steps, rounds);
   std::printf("hand KD   %.3f ms/step  1.00x\n", hm);
   std::printf("razor KD  %.3f ms/step  %.2fx\n", rm, rm / hm);
   std::printf("alone     %.3f ms/step  %.2fx (the student without a teacher)\n", am, am / hm);
+  std::printf("parts: student step hand %.3f / razor %.3f ms, teacher forward hand %.3f / razor %.3f ms\n", am, ms[3],
+              ms[4], ms[5]);
   return 0;
 }
