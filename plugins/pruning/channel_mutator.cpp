@@ -1,0 +1,143 @@
+#include "channel_mutator.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <ATen/ATen.h>
+#include <fmt/format.h>
+
+#include "razor/closest_match.h"
+#include "razor/derived_value.h"
+#include "razor/errors.h"
+#include "razor/state_archive.h"
+
+namespace razor::pruning {
+namespace {
+
+std::string ratio_text(double r) { return fmt::format("{:g}", r); }
+
+std::vector<double> ascending_ratios(const ConfigView& config, const std::string& key) {
+  auto ratios = config.get<std::vector<double>>(key);
+  if (ratios.empty()) config.fail(key, "needs at least one ratio");
+  for (std::size_t i = 0; i < ratios.size(); ++i) {
+    if (!(ratios[i] > 0 && ratios[i] <= 1)) config.fail(key, fmt::format("ratio {} is not in (0, 1]", ratios[i]));
+    if (i > 0 && ratios[i] <= ratios[i - 1]) config.fail(key, "ratios must be strictly ascending");
+  }
+  return ratios;
+}
+
+}  // namespace
+
+ChannelMutator::ChannelMutator(const BuildContext& ctx)
+    : input_shape_(ctx.config().get<std::vector<std::int64_t>>("input_shape")),
+      ratios_(ascending_ratios(ctx.config(), "ratios")),
+      divisor_(ctx.config().get<std::int64_t>("divisor")),
+      min_value_(ctx.config().get<std::int64_t>("min_channels")),
+      overrides_(ctx.config().table("units")),
+      rng_(ctx.seed() ^ 0x6368616e6e656cULL) {
+  const ConfigView& c = ctx.config();
+  if (input_shape_.size() != 3 || std::any_of(input_shape_.begin(), input_shape_.end(), [](auto v) { return v <= 0; })) {
+    c.fail("input_shape", "expected [C, H, W] of positive sizes, e.g. [1, 28, 28]");
+  }
+  if (divisor_ < 1) c.fail("divisor", "must be at least 1");
+  if (min_value_ < 1) c.fail("min_channels", "must be at least 1");
+}
+
+std::int64_t ChannelMutator::channels_at(const ChannelUnit& unit, double ratio) const {
+  const auto k = std::max<std::int64_t>(1, static_cast<std::int64_t>(static_cast<double>(unit.channels) * ratio));
+  const std::int64_t divisible = divisor_ == 1 ? std::max(k, min_value_) : make_divisible(static_cast<double>(k), divisor_, min_value_);
+  return std::min(divisible, unit.channels);
+}
+
+void ChannelMutator::prepare(Model& model) {
+  std::vector<std::int64_t> shape{1};
+  shape.insert(shape.end(), input_shape_.begin(), input_shape_.end());
+  at::TensorOptions options;
+  for (const auto& p : model.parameters()) options = options.device(p.device()).dtype(p.dtype());
+  analysis_ = analyse_channels(model, at::zeros(shape, options));
+
+  // Manual overrides: a unit pinned (prunable = false) or given its own ratios.
+  std::vector<std::string> names;
+  for (const auto& u : analysis_.units) names.push_back(u.name);
+  std::map<std::string, std::vector<double>> own_ratios;
+  for (const auto& name : overrides_->keys()) {
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) {
+      const std::string close = closest_match(name, names);
+      overrides_->fail(name, fmt::format("no channel unit '{}'{} (`razor-host units CONFIG` lists them)", name,
+                                         close.empty() ? "" : fmt::format("; did you mean '{}'?", close)));
+    }
+    ChannelUnit& unit = analysis_.units[static_cast<std::size_t>(it - names.begin())];
+    const auto table = overrides_->table(name);
+    for (const auto& key : table->keys()) {
+      if (key != "prunable" && key != "ratios") table->fail(key, "unknown key (expected: prunable, ratios)");
+    }
+    if (table->has("prunable") && !table->get<bool>("prunable")) {
+      unit.prunable = false;
+      unit.why_not = "pinned by the config";
+    }
+    if (table->has("ratios")) {
+      if (!unit.prunable) table->fail("ratios", fmt::format("unit '{}' is not prunable ({})", name, unit.why_not));
+      own_ratios[name] = ascending_ratios(*table, "ratios");
+    }
+  }
+
+  slicer_ = std::make_unique<ChannelSlicer>(model, analysis_.units);
+  groups_.clear();
+  for (const auto& u : slicer_->units()) {
+    SearchGroup g{u.name, {}, {}};
+    const auto own = own_ratios.find(u.name);
+    for (double r : own != own_ratios.end() ? own->second : ratios_) g.choices.push_back(ratio_text(r));
+    groups_.push_back(std::move(g));
+  }
+  current_ = sample_subnet(groups_, SampleKind::max, rng_);
+  set(current_);
+}
+
+ChannelSlicer& ChannelMutator::slicer() {
+  if (!slicer_) throw Error("mutator/channel: prepare() has not run");
+  return *slicer_;
+}
+
+void ChannelMutator::check(const Subnet& subnet) const {
+  if (!slicer_) throw Error("mutator/channel: prepare() has not run");
+  for (const auto& [key, choice] : subnet) {
+    const auto g = std::find_if(groups_.begin(), groups_.end(), [&](const SearchGroup& s) { return s.key == key; });
+    if (g == groups_.end()) throw Error(fmt::format("mutator/channel: no prunable channel unit '{}'", key));
+    if (std::find(g->choices.begin(), g->choices.end(), choice) == g->choices.end()) {
+      throw Error(fmt::format("mutator/channel: unit '{}': '{}' is not one of its ratios ({})", key, choice,
+                              fmt::join(g->choices, ", ")));
+    }
+  }
+  for (const auto& g : groups_) {
+    if (!subnet.count(g.key)) throw Error(fmt::format("mutator/channel: the subnet has no choice for unit '{}'", g.key));
+  }
+}
+
+Subnet ChannelMutator::sample(SampleKind kind) {
+  Subnet subnet = sample_subnet(groups_, kind, rng_);
+  set(subnet);
+  return subnet;
+}
+
+void ChannelMutator::set(const Subnet& subnet) {
+  if (fixed_) throw Error("mutator/channel: the model is slimmed; it has no choices left to set");
+  check(subnet);
+  std::map<std::string, std::int64_t> active;
+  for (const auto& u : slicer_->units()) active[u.name] = channels_at(u, std::stod(subnet.at(u.name)));
+  slicer_->apply(active);
+  current_ = subnet;
+}
+
+void ChannelMutator::fix(const Subnet& subnet) {
+  if (fixed_) throw Error("mutator/channel: the model is already slimmed (fix() can run once)");
+  set(subnet);
+  slicer_->slim();
+  for (auto& g : groups_) g.choices = {subnet.at(g.key)};
+  fixed_ = true;
+}
+
+void ChannelMutator::save_state(torch::serialize::OutputArchive& archive) const { write_rng(archive, "channel_rng", rng_); }
+void ChannelMutator::load_state(torch::serialize::InputArchive& archive) { read_rng(archive, "channel_rng", rng_); }
+
+}  // namespace razor::pruning

@@ -1,0 +1,19 @@
+// The pruning plugin: channel pruning on traced channel units — the channel mutator and AutoSlim.
+#include "autoslim.h"
+#include "channel_mutator.h"
+#include "razor/plugin.h"
+
+using namespace razor::pruning;
+
+RAZOR_PLUGIN(
+    "pruning", "0.1.0", "Channel pruning: traced channel units, slimmable training (AutoSlim)",
+    {"mutator", "channel",
+     "One search group per prunable channel unit (found by tracing the model), choices are width ratios",
+     {{"input_shape", "int[]", nullptr, "[C, H, W] of one input image, for the trace (e.g. [1, 28, 28])"},
+      {"ratios", "float[]", "[0.25, 0.5, 0.75, 1.0]", "width ratios each unit may take, ascending"},
+      {"divisor", "int", "1", "channel counts are made divisible by this (MobileNet rounding)"},
+      {"min_channels", "int", "1", "no unit keeps fewer channels"},
+      {"units", "table", "{}",
+       "per unit name: { prunable = false } pins it, { ratios = [...] } gives it its own choices"}},
+     &razor::make_component<ChannelMutator>},
+    autoslim_info())

@@ -1,0 +1,161 @@
+// Channel pruning through the host's registry with the real plugins: the channel mutator's search
+// space, its overrides and checks, fix() slimming the model, and AutoSlim's sandwich step (max, min and
+// random subnets, in-place distillation, gradients accumulated for one optimizer step).
+#include "razor_doctest.hpp"
+
+#include <ATen/ATen.h>
+#include <torch/utils.h>
+
+#include "autoslim.h"
+#include "build_from_config.hpp"
+#include "channel_mutator.h"
+
+using namespace razor;
+
+namespace {
+
+std::string autoslim_config(const std::string& mutator_keys = "", const std::string& algorithm_keys = "") {
+  return R"([algorithm]
+type = "autoslim"
+)" + algorithm_keys + R"(
+[algorithm.architecture]
+type = "resnet"
+in_channels = 1
+num_classes = 10
+stem_channels = 8
+widths = [8, 16, 32]
+blocks = [1, 1, 1]
+strides = [1, 2, 2]
+[algorithm.mutator]
+type = "channel"
+input_shape = [1, 8, 8]
+)" + mutator_keys;
+}
+
+Batch batch() {
+  at::manual_seed(3);
+  return {at::randn({6, 1, 8, 8}), at::randint(0, 10, {6}, at::kLong)};
+}
+
+std::map<std::string, at::Tensor> grads(torch::nn::Module& m) {
+  std::map<std::string, at::Tensor> out;
+  for (const auto& p : m.named_parameters()) {
+    if (p.value().grad().defined()) out[p.key()] = p.value().grad().clone();
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("mutator/channel: one group per prunable unit, ratios as choices, widths by ratio") {
+  test::TempDir dir("pruning_groups");
+  auto b = test::build_algorithm(dir, autoslim_config());
+  auto& mutator = dynamic_cast<pruning::ChannelMutator&>(*b.algorithm->mutator());
+  std::vector<std::string> keys;
+  for (const auto& g : mutator.groups()) {
+    keys.push_back(g.key);
+    CHECK(g.choices == std::vector<std::string>{"0.25", "0.5", "0.75", "1"});
+  }
+  CHECK(keys == std::vector<std::string>{"stem.conv_(0, 8)_8", "stages.0.conv1.conv_(0, 8)_8",
+                                         "stages.1.conv1.conv_(0, 16)_16", "stages.1.conv2.conv_(0, 16)_16",
+                                         "stages.2.conv1.conv_(0, 32)_32", "stages.2.conv2.conv_(0, 32)_32"});
+  mutator.sample(SampleKind::min);
+  for (const auto& u : mutator.slicer().units()) CHECK(mutator.slicer().active().at(u.name) == std::max<std::int64_t>(1, u.channels / 4));
+  at::NoGradGuard g;
+  b.algorithm->eval();
+  CHECK(b.algorithm->predict(batch().inputs).sizes() == at::IntArrayRef({6, 10}));
+
+  CHECK(test::error_of([&] { mutator.set({{"stem.conv_(0, 8)_8", "0.3"}}); })
+            .find("'0.3' is not one of its ratios (0.25, 0.5, 0.75, 1)") != std::string::npos);
+  Subnet missing = mutator.current();
+  missing.erase("stem.conv_(0, 8)_8");
+  CHECK(test::error_of([&] { mutator.set(missing); }) ==
+        "mutator/channel: the subnet has no choice for unit 'stem.conv_(0, 8)_8'");
+}
+
+TEST_CASE("mutator/channel: units pinned or given their own ratios by the config; unknown names refused") {
+  test::TempDir dir("pruning_overrides");
+  auto b = test::build_algorithm(dir, autoslim_config(R"(divisor = 4
+[algorithm.mutator.units]
+"stem.conv_(0, 8)_8" = { prunable = false }
+"stages.2.conv2.conv_(0, 32)_32" = { ratios = [0.5, 1.0] }
+)"));
+  auto& mutator = dynamic_cast<pruning::ChannelMutator&>(*b.algorithm->mutator());
+  CHECK(mutator.groups().size() == 5);
+  CHECK(mutator.groups().front().key == "stages.0.conv1.conv_(0, 8)_8");
+  CHECK(mutator.groups().back().choices == std::vector<std::string>{"0.5", "1"});
+  // divisor 4: 25 % of 8 is 2, made divisible by 4 is 4.
+  CHECK(mutator.channels_at(mutator.slicer().units().front(), 0.25) == 4);
+
+  const std::string bad = test::error_of([&] {
+    test::build_algorithm(dir, autoslim_config("[algorithm.mutator.units]\n\"stem.conv_(0, 8)_9\" = { prunable = false }\n"));
+  });
+  CHECK(bad.find("algorithm.mutator.units.stem.conv_(0, 8)_9: no channel unit 'stem.conv_(0, 8)_9'; did you mean "
+                 "'stem.conv_(0, 8)_8'?") != std::string::npos);
+  CHECK(test::error_of([&] { test::build_algorithm(dir, autoslim_config("ratios = [0.5, 0.25]\n")); })
+            .find("ratios must be strictly ascending") != std::string::npos);
+  CHECK(test::error_of([&] { test::build_algorithm(dir, autoslim_config("input_shape = [8, 8]\n").replace(
+                                                         autoslim_config().find("input_shape = [1, 8, 8]\n"), 24, "")); })
+            .find("expected [C, H, W]") != std::string::npos);
+}
+
+TEST_CASE("autoslim: the sandwich step accumulates max, min (and random) gradients; in-place distillation is detached") {
+  test::TempDir dir("pruning_sandwich");
+  auto b = test::build_algorithm(dir, autoslim_config("", "num_random = 0\n"));
+  Algorithm& algo = *b.algorithm;
+  Mutator& mutator = *algo.mutator();
+  algo.train();
+  const Batch data = batch();
+
+  // By hand: max on the labels, then min on the labels plus KL from the max logits (detached).
+  const Subnet max = sample_subnet(mutator.groups(), SampleKind::max, *std::make_unique<std::mt19937_64>());
+  mutator.set(max);
+  const at::Tensor max_logits = algo.model().forward(data.inputs);
+  at::cross_entropy_loss(max_logits, data.targets).backward();
+  mutator.sample(SampleKind::min);
+  const at::Tensor min_logits = algo.model().forward(data.inputs);
+  const at::Tensor p = at::softmax(max_logits.detach(), 1);
+  const at::Tensor kl = (p * (at::log(p) - at::log_softmax(min_logits, 1))).sum() / data.inputs.size(0);
+  (at::cross_entropy_loss(min_logits, data.targets) + kl).backward();
+  const auto expected = grads(algo);
+  for (auto& param : algo.parameters()) param.mutable_grad() = at::Tensor();
+
+  const Losses losses = algo.train_step(data);
+  CHECK(losses.size() == 3);
+  CHECK(losses.at("min.loss_kd").item<double>() == doctest::Approx(kl.item<double>()).epsilon(1e-5));
+  const auto actual = grads(algo);
+  REQUIRE(actual.size() == expected.size());
+  for (const auto& [name, g] : expected) {
+    CAPTURE(name);
+    CHECK(at::allclose(actual.at(name), g, 1e-5, 1e-6));
+  }
+  CHECK(mutator.current() == max);  // between steps the model is the largest subnet
+
+  auto with_random = test::build_algorithm(dir, autoslim_config("", "num_random = 2\n"));
+  with_random.algorithm->train();
+  const Losses four = with_random.algorithm->train_step(data);
+  CHECK(four.count("random.loss") == 1);
+  CHECK(four.count("random.loss_kd") == 1);
+}
+
+TEST_CASE("mutator/channel: fix slims the model physically, computing what the sliced model computed") {
+  test::TempDir dir("pruning_fix");
+  auto b = test::build_algorithm(dir, autoslim_config());
+  Algorithm& algo = *b.algorithm;
+  Mutator& mutator = *algo.mutator();
+  algo.eval();
+  std::int64_t before = 0;
+  for (const auto& p : algo.model().parameters()) before += p.numel();
+  const Subnet half = sample_subnet(mutator.groups(), SampleKind::random, *std::make_unique<std::mt19937_64>(7));
+  mutator.set(half);
+  at::NoGradGuard g;
+  const at::Tensor x = batch().inputs;
+  const at::Tensor sliced = algo.predict(x);
+  mutator.fix(half);
+  const at::Tensor slimmed = algo.predict(x);
+  CHECK((sliced - slimmed).abs().max().item<double>() <= 1e-5);
+  std::int64_t after = 0;
+  for (const auto& p : algo.model().parameters()) after += p.numel();
+  CHECK(after < before);
+  CHECK(test::error_of([&] { mutator.set(half); }) == "mutator/channel: the model is slimmed; it has no choices left to set");
+}
