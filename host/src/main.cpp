@@ -58,6 +58,11 @@ int main(int argc, char** argv) {
   space_cmd->add_option("config", space.config, "TOML config file")->required();
   space_cmd->add_option("--set", space.overrides, "override a value in TOML syntax");
   space_cmd->add_option("--input", space.input, "image shape C,H,W (default: the config's dataset)")->delimiter(',');
+  razor::host::SpaceOptions units;
+  auto* units_cmd = app.add_subcommand("units", "a config's channel units, as channel pruning finds them");
+  units_cmd->add_option("config", units.config, "TOML config file")->required();
+  units_cmd->add_option("--set", units.overrides, "override a value in TOML syntax");
+  units_cmd->add_option("--input", units.input, "image shape C,H,W (default: the config's dataset)")->delimiter(',');
 
   razor::host::NewPluginOptions scaffold;
   auto* new_cmd = app.add_subcommand("new-plugin", "write an out-of-tree plugin project to build against the SDK");
@@ -83,6 +88,8 @@ int main(int argc, char** argv) {
     if (*show_cmd) razor::host::config_show(show_file, show_sets, std::cout);
     space.plugin_paths = plugin_paths;
     if (*space_cmd) razor::host::space_command(space, std::cout);
+    units.plugin_paths = plugin_paths;
+    if (*units_cmd) razor::host::units_command(units, std::cout);
     if (*new_cmd) razor::host::new_plugin_command(scaffold, std::cout);
     if (*version_cmd) razor::host::version(std::cout);
   } catch (const razor::ConfigError& e) {

@@ -1,6 +1,8 @@
-// The pruning plugin: channel pruning on traced channel units — the channel mutator and AutoSlim.
+// The pruning plugin: channel pruning on traced channel units — the channel mutator, AutoSlim and its
+// greedy search.
 #include "autoslim.h"
 #include "channel_mutator.h"
+#include "greedy_slim.h"
 #include "razor/plugin.h"
 
 using namespace razor::pruning;
@@ -16,4 +18,10 @@ RAZOR_PLUGIN(
       {"units", "table", "{}",
        "per unit name: { prunable = false } pins it, { ratios = [...] } gives it its own choices"}},
      &razor::make_component<ChannelMutator>},
-    autoslim_info())
+    autoslim_info(),
+    {"searcher", "greedy_slim",
+     "AutoSlim's greedy search: from the largest subnet, lower the unit whose narrowing scores best, one ratio "
+     "step a round, until each cost target is met (largest target first)",
+     {{"targets", "float[]", nullptr, "cost targets, e.g. [2.0e6, 1.2e6] MACs; one subnet each"},
+      {"cost", "string", "'flops'", "the estimator's cost the targets bound"}},
+     &razor::make_component<GreedySlimSearcher>})

@@ -51,6 +51,7 @@ Estimator::~Estimator() = default;
 Mutable::~Mutable() = default;
 Mutator::~Mutator() = default;
 Searcher::~Searcher() = default;
+std::vector<std::pair<std::string, Candidate>> Searcher::results() const { return {}; }
 SearchContext::~SearchContext() = default;
 Scriptable::~Scriptable() = default;
 Pruner::~Pruner() = default;

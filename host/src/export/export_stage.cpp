@@ -19,6 +19,9 @@ namespace fs = std::filesystem;
 namespace razor::host {
 namespace {
 
+/// Largest output difference the export gate accepts between the subnet and its static model.
+constexpr double kMaxExportDiff = 1e-5;
+
 double count_params(torch::nn::Module& m) {
   double n = 0;
   for (const auto& p : m.parameters()) n += static_cast<double>(p.numel());
@@ -53,13 +56,29 @@ void write_report(const std::string& path, const ExportReport& r, const std::str
   fs::rename(path + ".tmp", path);
 }
 
+/// The gate: the static model must compute what the model with the subnet set computed, at the costs
+/// the estimator gave for that subnet; otherwise nothing is written.
+void check_equivalence(const ExportReport& r, const Costs& subnet_costs) {
+  if (!(r.max_abs_diff_static <= kMaxExportDiff)) {
+    throw Error(fmt::format("export refused: the static model's outputs differ from the subnet's by {:.3g} "
+                            "(more than {:g}) on the check images",
+                            r.max_abs_diff_static, kMaxExportDiff));
+  }
+  for (const auto& [name, value] : subnet_costs) {
+    const auto it = r.costs.find(name);
+    if (it == r.costs.end() || it->second != value) {
+      throw Error(fmt::format("export refused: the static model's {} is {:.0f}, the subnet's was {:.0f}", name,
+                              it == r.costs.end() ? -1.0 : it->second, value));
+    }
+  }
+}
+
 }  // namespace
 
 ExportReport run_export(const ExportSetup& s) {
   Algorithm& algorithm = *s.algorithm;
   auto& log = *s.logger;
   const std::string dir = s.work_dir + "/export";
-  fs::create_directories(dir);
   ExportReport report;
   report.supernet_params = count_params(algorithm.model());
 
@@ -75,12 +94,15 @@ ExportReport run_export(const ExportSetup& s) {
     s.scorer->prepare_for_export(*s.subnet);  // its batch-norm statistics, recalibrated, go into the export
   }
   const at::Tensor reference = eval_outputs(algorithm, inputs);
+  const Costs subnet_costs = s.estimator ? s.estimator->estimate(algorithm.model(), s.image_shape) : Costs{};
   if (has_choices) mutator->fix(*s.subnet);
   const at::Tensor fixed = eval_outputs(algorithm, inputs);
   report.max_abs_diff_static = max_abs_diff(reference, fixed);
   report.params = count_params(algorithm.model());
   if (s.estimator) report.costs = s.estimator->estimate(algorithm.model(), s.image_shape);
+  check_equivalence(report, subnet_costs);
   report.top1 = evaluate(algorithm, *s.val, s.device).top1;
+  fs::create_directories(dir);
 
   save_weights(algorithm.model(), dir + "/model.pt");
   if (has_choices) save_subnet(dir + "/subnet.toml", *s.subnet);

@@ -1,7 +1,9 @@
 #pragma once
-// The export stage: fixes the chosen subnet (unchosen candidates freed), checks that the static model
-// computes what the supernet with that path computes, and writes export/: model.pt (LibTorch
-// archive), subnet.pt (TorchScript), subnet.toml, check_input.pt/check_output.pt and report.toml.
+// The export stage: fixes the chosen subnet (unchosen candidates freed, pruned channels sliced away),
+// checks that the static model computes what the model with that subnet set computes (max |diff| <=
+// 1e-5) at the estimator's costs for the subnet — else it refuses and writes nothing — and writes
+// export/: model.pt (LibTorch archive), subnet.pt (TorchScript), subnet.toml,
+// check_input.pt/check_output.pt and report.toml.
 #include <cstdint>
 #include <optional>
 #include <string>

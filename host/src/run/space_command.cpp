@@ -39,24 +39,31 @@ std::pair<Subnet, Subnet> extremes(Mutator& mutator, Estimator& estimator, Model
 
 }  // namespace
 
-void space_command(const SpaceOptions& options, std::ostream& out) {
-  auto registry = load_registry(options.plugin_paths);
+Inspected inspect_config(const SpaceOptions& options) {
+  Inspected in;
+  in.registry = load_registry(options.plugin_paths);
   auto doc = load_config(options.config, options.overrides);
   auto root = TomlConfigView(doc).bind(&sections::root(), "host config");
   RunSettings settings;
   settings.logger = make_logger();
-  HostContext ctx(*registry, root, settings);
-  auto algorithm = ctx.build<Algorithm>("algorithm");
-  std::shared_ptr<Estimator> estimator;
-  if (root->has("estimator")) estimator = ctx.build<Estimator>("estimator");
-
-  std::vector<std::int64_t> shape{1};
+  HostContext ctx(*in.registry, root, settings);
+  in.algorithm = ctx.build<Algorithm>("algorithm");
+  if (root->has("estimator")) in.estimator = ctx.build<Estimator>("estimator");
   if (!options.input.empty()) {
     if (options.input.size() != 3) throw ConfigError("--input: expected C,H,W (e.g. 3,224,224)");
-    shape.insert(shape.end(), options.input.begin(), options.input.end());
+    in.image_shape = {1};
+    in.image_shape.insert(in.image_shape.end(), options.input.begin(), options.input.end());
   } else {
-    shape = prepare_data(*root, *registry, settings).image_shape;
+    in.image_shape = prepare_data(*root, *in.registry, settings).image_shape;
   }
+  return in;
+}
+
+void space_command(const SpaceOptions& options, std::ostream& out) {
+  const Inspected in = inspect_config(options);
+  Algorithm* algorithm = in.algorithm.get();
+  Estimator* estimator = in.estimator.get();
+  const std::vector<std::int64_t>& shape = in.image_shape;
 
   Mutator* mutator = algorithm->mutator();
   if (!mutator || mutator->groups().empty()) {

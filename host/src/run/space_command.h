@@ -1,12 +1,19 @@
 #pragma once
 // `razor-host space CONFIG`: the search space of a config's model without training: every search
 // group with its choices, the number of subnets, and the range of each estimated cost.
+// `razor-host units CONFIG`: the channel units of a config's model, as channel pruning finds them.
 #include <cstdint>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "razor/algorithm.h"
+#include "razor/estimator.h"
+
 namespace razor::host {
+
+class Registry;
 
 struct SpaceOptions {
   std::string config;
@@ -15,6 +22,17 @@ struct SpaceOptions {
   std::vector<std::string> plugin_paths;
 };
 
+/// A config's algorithm built without training, for the inspection commands.
+struct Inspected {
+  std::shared_ptr<Registry> registry;  // first: the plugins outlive what they built
+  std::shared_ptr<Algorithm> algorithm;
+  std::shared_ptr<Estimator> estimator;  // null when the config has none
+  std::vector<std::int64_t> image_shape;  // [1, C, H, W]
+};
+
+Inspected inspect_config(const SpaceOptions& options);
+
 void space_command(const SpaceOptions& options, std::ostream& out);
+void units_command(const SpaceOptions& options, std::ostream& out);
 
 }  // namespace razor::host

@@ -154,6 +154,11 @@ Candidate run_search(const SearchSetup& s) {
   const auto best = s.searcher->best();
   if (!best) throw Error("the search scored no candidate");
   save_subnet(s.work_dir + "/subnet.toml", best->subnet);
+  for (const auto& [name, result] : s.searcher->results()) {
+    fs::create_directories(s.work_dir + "/search/subnets");
+    save_subnet(s.work_dir + "/search/subnets/" + name + ".toml", result.subnet);
+    log.info("search result {}: {:.2f}% ({}): {}", name, result.score, costs_text(result.costs), subnet_text(result.subnet));
+  }
 
   std::vector<Candidate> plotted;
   std::size_t chosen = 0;

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "razor/component.h"
@@ -39,6 +40,9 @@ class RAZOR_API Searcher : public Component {
   /// Scores and costs of the subnets of the last propose(), in the same order.
   virtual void report(const std::vector<Candidate>& scored) = 0;
   virtual std::optional<Candidate> best() const = 0;
+  /// Further named results the run writes as search/subnets/<name>.toml (a searcher with several
+  /// targets gives one per target). Default: none.
+  virtual std::vector<std::pair<std::string, Candidate>> results() const;
   /// Rounds (generations) completed, for logs and checkpoints.
   virtual std::int64_t rounds_done() const = 0;
 };

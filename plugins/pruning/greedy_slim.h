@@ -1,0 +1,35 @@
+#pragma once
+// searcher/greedy_slim: AutoSlim's greedy search. From the largest subnet, each round proposes every
+// subnet one unit one ratio step narrower and keeps the best-scoring one, until the cost falls to the
+// next target; targets are taken from the largest down, and each gets the subnet that first met it.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "razor/context.h"
+#include "razor/searcher.h"
+
+namespace razor::pruning {
+
+class GreedySlimSearcher final : public Searcher {
+ public:
+  explicit GreedySlimSearcher(const BuildContext& ctx);
+  std::vector<Subnet> propose(SearchContext& context) override;
+  void report(const std::vector<Candidate>& scored) override;
+  /// The subnet of the first (largest) target.
+  std::optional<Candidate> best() const override;
+  /// One per target reached: "flops_<target>".
+  std::vector<std::pair<std::string, Candidate>> results() const override;
+  std::int64_t rounds_done() const override { return rounds_; }
+  void save_state(torch::serialize::OutputArchive& archive) const override;
+  void load_state(torch::serialize::InputArchive& archive) override;
+
+ private:
+  std::string cost_;
+  std::vector<double> targets_;  // descending
+  std::optional<Candidate> current_;
+  std::vector<Candidate> results_;  // results_[i] met targets_[i]
+  std::int64_t rounds_ = 0;
+};
+
+}  // namespace razor::pruning
