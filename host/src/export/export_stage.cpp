@@ -19,9 +19,6 @@ namespace fs = std::filesystem;
 namespace razor::host {
 namespace {
 
-/// Largest output difference the export gate accepts between the subnet and its static model.
-constexpr double kMaxExportDiff = 1e-5;
-
 double count_params(torch::nn::Module& m) {
   double n = 0;
   for (const auto& p : m.parameters()) n += static_cast<double>(p.numel());
@@ -56,9 +53,9 @@ void write_report(const std::string& path, const ExportReport& r, const std::str
   fs::rename(path + ".tmp", path);
 }
 
-/// The gate: the static model must compute what the model with the subnet set computed, at the costs
-/// the estimator gave for that subnet; otherwise nothing is written.
-void check_equivalence(const ExportReport& r, const Costs& subnet_costs) {
+}  // namespace
+
+void check_export_gate(const ExportReport& r, const Costs& subnet_costs) {
   if (!(r.max_abs_diff_static <= kMaxExportDiff)) {
     throw Error(fmt::format("export refused: the static model's outputs differ from the subnet's by {:.3g} "
                             "(more than {:g}) on the check images",
@@ -72,8 +69,6 @@ void check_equivalence(const ExportReport& r, const Costs& subnet_costs) {
     }
   }
 }
-
-}  // namespace
 
 ExportReport run_export(const ExportSetup& s) {
   Algorithm& algorithm = *s.algorithm;
@@ -100,7 +95,7 @@ ExportReport run_export(const ExportSetup& s) {
   report.max_abs_diff_static = max_abs_diff(reference, fixed);
   report.params = count_params(algorithm.model());
   if (s.estimator) report.costs = s.estimator->estimate(algorithm.model(), s.image_shape);
-  check_equivalence(report, subnet_costs);
+  check_export_gate(report, subnet_costs);
   report.top1 = evaluate(algorithm, *s.val, s.device).top1;
   fs::create_directories(dir);
 

@@ -40,4 +40,11 @@ struct ExportReport {
 
 ExportReport run_export(const ExportSetup& setup);
 
+/// Largest output difference the export gate accepts between the subnet and its static model.
+inline constexpr double kMaxExportDiff = 1e-5;
+
+/// The gate: throws razor::Error "export refused: ..." unless the static model's outputs are within
+/// kMaxExportDiff of the subnet's and its estimated costs equal `subnet_costs` (the subnet's).
+void check_export_gate(const ExportReport& report, const Costs& subnet_costs);
+
 }  // namespace razor::host

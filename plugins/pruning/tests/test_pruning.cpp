@@ -9,6 +9,7 @@
 #include "autoslim.h"
 #include "build_from_config.hpp"
 #include "channel_mutator.h"
+#include "razor/searcher.h"
 
 using namespace razor;
 
@@ -158,4 +159,71 @@ TEST_CASE("mutator/channel: fix slims the model physically, computing what the s
   for (const auto& p : algo.model().parameters()) after += p.numel();
   CHECK(after < before);
   CHECK(test::error_of([&] { mutator.set(half); }) == "mutator/channel: the model is slimmed; it has no choices left to set");
+}
+
+namespace {
+
+/// Three units of ratios 0.25 / 0.5 / 1; a subnet costs the sum of its ratios times 100.
+struct FakeSpace final : SearchContext {
+  std::vector<SearchGroup> g{{"a", {"0.25", "0.5", "1"}, {}}, {"b", {"0.25", "0.5", "1"}, {}}, {"c", {"0.25", "0.5", "1"}, {}}};
+  const std::vector<SearchGroup>& groups() const override { return g; }
+  Costs costs(const Subnet& s) override {
+    double sum = 0;
+    for (const auto& [k, v] : s) sum += std::stod(v) * 100;
+    return {{"flops", sum}};
+  }
+};
+
+}  // namespace
+
+TEST_CASE("greedy_slim: one unit one step narrower a round, the best kept, a subnet per target from the largest") {
+  test::TempDir dir("pruning_greedy");
+  auto registry = host::load_registry({std::string(RAZOR_BINARY_DIR) + "/" + RAZOR_PLUGIN_INSTALL_DIR});
+  auto doc = host::load_config(dir.write("config.toml", "[searcher]\ntype = \"greedy_slim\"\ntargets = [100.0, 200.0]\n"), {});
+  static host::RunSettings settings;
+  settings.logger = host::make_logger();
+  auto root = host::TomlConfigView(doc).bind(nullptr, "test");
+  host::HostContext ctx(*registry, root, settings);
+  auto searcher = ctx.build<Searcher>("searcher");
+  FakeSpace space;
+  // Scores prefer narrowing "c" first, then "b", then "a" (a cheap unit to lose first).
+  const auto score = [](const Subnet& s) { return 100 + 10 * std::stod(s.at("a")) + 3 * std::stod(s.at("b")); };
+  Subnet previous;
+  double previous_flops = 1e9;
+  int rounds = 0;
+  for (auto proposed = searcher->propose(space); !proposed.empty(); proposed = searcher->propose(space), ++rounds) {
+    std::vector<Candidate> scored;
+    for (const auto& s : proposed) {
+      scored.push_back({s, score(s), space.costs(s)});
+      if (!previous.empty()) {  // exactly one unit, one ratio step down
+        int changed = 0;
+        for (const auto& g : space.g) {
+          const auto from = std::find(g.choices.begin(), g.choices.end(), previous.at(g.key));
+          const auto to = std::find(g.choices.begin(), g.choices.end(), s.at(g.key));
+          if (from != to) {
+            ++changed;
+            CHECK(to + 1 == from);
+          }
+        }
+        CHECK(changed == 1);
+      }
+    }
+    searcher->report(scored);
+    const auto chosen = std::max_element(scored.begin(), scored.end(), [](const Candidate& x, const Candidate& y) {
+      return x.score < y.score;
+    });
+    CHECK(chosen->costs.at("flops") <= previous_flops);  // non-increasing
+    previous_flops = chosen->costs.at("flops");
+    previous = chosen->subnet;
+    REQUIRE(rounds < 20);
+  }
+  const auto results = searcher->results();
+  REQUIRE(results.size() == 2);
+  CHECK(results[0].first == "flops_200");
+  CHECK(results[1].first == "flops_100");
+  // 300 -> c 0.5 (250) -> c 0.25 (225) -> b 0.5 (175 <= 200: first target) -> b 0.25 (150) -> a 0.5 (100).
+  CHECK(results[0].second.costs.at("flops") == 175);
+  CHECK(results[0].second.subnet == Subnet{{"a", "1"}, {"b", "0.5"}, {"c", "0.25"}});
+  CHECK(results[1].second.costs.at("flops") == 100);
+  CHECK(searcher->best()->subnet == results[0].second.subnet);
 }
