@@ -1,0 +1,78 @@
+// End to end through razor-host: the channel units of a config's model, and AutoSlim on the digits
+// (slimmable training, greedy search to two FLOPs targets, export of a physically smaller model that
+// Python loads).
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "host_process.h"
+#include "razor_doctest.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string read(const std::string& file) {
+  std::ifstream in(file);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+double toml_number(const std::string& text, const std::string& key) {
+  std::smatch m;
+  REQUIRE_MESSAGE(std::regex_search(text, m, std::regex("(^|\\n)" + key + " = ([-0-9.eE+]+)")), key);
+  return std::stod(m[2]);
+}
+
+bool python_has_torch() { return std::system("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1") == 0; }
+
+}  // namespace
+
+TEST_CASE("razor-host units lists a config's channel units and the ops it cannot see through") {
+  auto r = run_host("units configs/pruning/autoslim_resnet_digits.toml");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.rfind("channel units of configs/pruning/autoslim_resnet_digits.toml at input [1, 1, 8, 8]: 6 prunable of 8\n"
+                       "  stem.conv_(0, 16)_16: 16 channels, prunable\n",
+                       0) == 0);
+  CHECK(r.output.find("  fc_(0, 10)_10: 10 channels, not prunable: network output\n") != std::string::npos);
+  CHECK(r.output.find("\nbarriers: none\n") != std::string::npos);
+
+  // ShuffleNet's channel shuffles are barriers, named; the plain classifier's model works too.
+  auto shuffle = run_host("units configs/spos/spos_shufflenet_digits.toml");
+  REQUIRE(shuffle.exit_code == 0);
+  CHECK(shuffle.output.find("barriers (ops the analysis does not know; their channels stay):\n  ViewBackward0 after "
+                            "'blocks.0.") != std::string::npos);
+  auto plain = run_host("units configs/baseline/resnet_digits.toml --input 1,16,16");
+  CHECK(plain.exit_code == 0);
+  CHECK(plain.output.find("at input [1, 1, 16, 16]: 6 prunable of 8") != std::string::npos);
+}
+
+TEST_CASE("AutoSlim on the digits: two FLOPs targets, a slimmed export equal to the subnet, loaded by Python") {
+  const std::string root = temp_dir("autoslim_e2e"), dir = root + "/run";
+  auto r = run_host("run configs/pruning/autoslim_resnet_digits.toml --work-dir " + dir +
+                    " --set train.epochs=2 --set train.val_interval=2 --set search.calibrate_samples=256");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  for (const char* target : {"flops_400000", "flops_250000"}) {
+    CAPTURE(target);
+    CHECK(fs::exists(dir + "/search/subnets/" + target + ".toml"));
+  }
+  CHECK(read(dir + "/subnet.toml") == read(dir + "/search/subnets/flops_400000.toml"));
+  const std::string report = read(dir + "/export/report.toml");
+  CHECK(toml_number(report, "max_abs_diff_static") <= 1e-5);
+  CHECK(toml_number(report, "max_abs_diff_torchscript") <= 1e-5);
+  CHECK(toml_number(report, "flops") <= 4.0e5);
+  CHECK(toml_number(report, "params") < toml_number(report, "supernet_params"));
+  if (!python_has_torch()) {
+    MESSAGE("python3-torch is not installed: skipping the Python load check");
+  } else {
+    auto py = run_in_source_dir("/usr/bin/python3 tests/sdk/check_torchscript.py " + dir + "/export/subnet.pt " + dir +
+                                "/export/check_input.pt " + dir + "/export/check_output.pt");
+    INFO(py.output);
+    CHECK(py.exit_code == 0);
+  }
+  fs::remove_all(root);
+}
