@@ -15,13 +15,11 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <spdlog/sinks/null_sink.h>
-#include <torch/nn/modules/batchnorm.h>
-#include <torch/nn/modules/conv.h>
-#include <torch/nn/modules/linear.h>
 #include <torch/optim/sgd.h>
 #include <torch/utils.h>
 
 #include "bench_timing.h"
+#include "hand_resnet.h"
 #include "config/config_loader.h"
 #include "config/toml_config_view.h"
 #include "plugins/host_context.h"
@@ -31,49 +29,10 @@
 #include "train/optimizer_factory.h"
 
 using namespace razor::host;
+using razor::bench::HandResNet;
 using razor::bench::interleaved_median_ms;
-namespace nn = torch::nn;
 
 namespace {
-
-// A ResNet with basic blocks, as the zoo's resnet builds it, written out.
-struct HandResNet : nn::Module {
-  struct ConvBn {
-    nn::Conv2d conv{nullptr};
-    nn::BatchNorm2d bn{nullptr};
-    at::Tensor operator()(const at::Tensor& x) { return bn(conv(x)); }
-  };
-  struct Block {
-    ConvBn conv1, conv2, shortcut;
-    bool projection;
-  };
-  ConvBn layer(int64_t in, int64_t out, int64_t k, int64_t stride) {
-    const auto n = std::to_string(layers++);
-    return {register_module("c" + n, nn::Conv2d(nn::Conv2dOptions(in, out, k).stride(stride).padding(k / 2).bias(false))),
-            register_module("b" + n, nn::BatchNorm2d(out))};
-  }
-  HandResNet(int64_t stem, const std::vector<int64_t>& widths) {
-    this->stem = layer(1, stem, 3, 1);
-    int64_t in = stem;
-    for (std::size_t s = 0; s < widths.size(); ++s) {
-      const int64_t out = widths[s], stride = s == 0 ? 1 : 2;
-      const bool projection = stride != 1 || in != out;
-      blocks.push_back({layer(in, out, 3, stride), layer(out, out, 3, 1),
-                        projection ? layer(in, out, 1, stride) : ConvBn{}, projection});
-      in = out;
-    }
-    fc = register_module("fc", nn::Linear(in, 10));
-  }
-  at::Tensor forward(at::Tensor x) {
-    x = at::relu(stem(x));
-    for (auto& b : blocks) x = at::relu(b.conv2(at::relu(b.conv1(x))) + (b.projection ? b.shortcut(x) : x));
-    return fc(at::adaptive_avg_pool2d(x, {1, 1}).flatten(1));
-  }
-  int layers = 0;
-  ConvBn stem;
-  std::vector<Block> blocks;
-  nn::Linear fc{nullptr};
-};
 
 double count(const std::vector<at::Tensor>& params) {
   double n = 0;
