@@ -2,8 +2,10 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -55,3 +57,12 @@ std::vector<std::string> lines_of(const std::string& file, const std::string& co
     if (line.find(containing) != std::string::npos) out.push_back(line);
   return out;
 }
+
+std::string read_file(const std::string& file) {
+  std::ifstream in(file);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+bool python_has_torch() { return std::system("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1") == 0; }

@@ -28,3 +28,9 @@ pid_t spawn_host(const std::vector<std::string>& args, const std::string& log);
 
 /// The lines of `file` that contain `containing`.
 std::vector<std::string> lines_of(const std::string& file, const std::string& containing);
+
+/// The whole content of `file` ("" when it cannot be read).
+std::string read_file(const std::string& file);
+
+/// Whether Debian's /usr/bin/python3 can import torch (python3-torch), for the Python load checks.
+bool python_has_torch();

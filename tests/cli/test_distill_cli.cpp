@@ -12,15 +12,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read(const std::string& file) {
-  std::ifstream in(file);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-bool python_has_torch() { return std::system("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1") == 0; }
-
 /// A digits teacher trained briefly with the baseline config; returns its model.pt.
 std::string train_teacher(const std::string& root) {
   auto r = run_host("run configs/baseline/resnet_digits.toml --work-dir " + root +
@@ -51,7 +42,7 @@ TEST_CASE("SPOS + KD by config alone: the supernet trains on labels and teacher 
   CHECK(train_lines.front().find("\"student.loss\":") != std::string::npos);
   // The export is the student's chosen subnet alone: no teacher weights in it.
   CHECK(fs::exists(dir + "/export/subnet.pt"));
-  CHECK(read(dir + "/export/report.toml").find("max_abs_diff_static = 0\n") != std::string::npos);
+  CHECK(read_file(dir + "/export/report.toml").find("max_abs_diff_static = 0\n") != std::string::npos);
   fs::remove_all(root);
 }
 

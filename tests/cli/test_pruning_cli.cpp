@@ -13,20 +13,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read(const std::string& file) {
-  std::ifstream in(file);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 double toml_number(const std::string& text, const std::string& key) {
   std::smatch m;
   REQUIRE_MESSAGE(std::regex_search(text, m, std::regex("(^|\\n)" + key + " = ([-0-9.eE+]+)")), key);
   return std::stod(m[2]);
 }
-
-bool python_has_torch() { return std::system("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1") == 0; }
 
 }  // namespace
 
@@ -60,8 +51,8 @@ TEST_CASE("AutoSlim on the digits: two FLOPs targets, a slimmed export equal to 
     CAPTURE(target);
     CHECK(fs::exists(dir + "/search/subnets/" + target + ".toml"));
   }
-  CHECK(read(dir + "/subnet.toml") == read(dir + "/search/subnets/flops_400000.toml"));
-  const std::string report = read(dir + "/export/report.toml");
+  CHECK(read_file(dir + "/subnet.toml") == read_file(dir + "/search/subnets/flops_400000.toml"));
+  const std::string report = read_file(dir + "/export/report.toml");
   CHECK(toml_number(report, "max_abs_diff_static") <= 1e-5);
   CHECK(toml_number(report, "max_abs_diff_torchscript") <= 1e-5);
   CHECK(toml_number(report, "flops") <= 4.0e5);

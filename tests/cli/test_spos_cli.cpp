@@ -25,13 +25,6 @@ const std::string kQuick =
     " --set search.searcher.generations=4 --set search.searcher.num_candidates=8 --set search.searcher.top_k=4"
     " --set search.searcher.num_mutation=3 --set search.searcher.num_crossover=3";
 
-std::string read(const std::string& file) {
-  std::ifstream in(file);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 double toml_number(const std::string& text, const std::string& key) {
   std::smatch m;
   REQUIRE_MESSAGE(std::regex_search(text, m, std::regex("(^|\\n)" + key + " = ([-0-9.eE+]+)")), key);
@@ -46,12 +39,10 @@ double json_number(const std::string& line, const std::string& key) {
 
 double flops_limit() {
   std::smatch m;
-  const std::string config = read(std::string(RAZOR_SOURCE_DIR) + "/" + kSpos);
+  const std::string config = read_file(std::string(RAZOR_SOURCE_DIR) + "/" + kSpos);
   REQUIRE(std::regex_search(config, m, std::regex("\\nflops = ([-0-9.eE+]+)")));
   return std::stod(m[1]);
 }
-
-bool python_has_torch() { return std::system("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1") == 0; }
 
 }  // namespace
 
@@ -69,11 +60,11 @@ TEST_CASE("SPOS on the digits: supernet, search within the FLOPs limit, export P
   CHECK(candidates.size() >= 4 * 4);
   CHECK(candidates.size() <= 4 * 8);
   for (const auto& line : candidates) CHECK(json_number(line, "flops") <= limit);
-  CHECK(read(dir + "/subnet.toml") == read(dir + "/export/subnet.toml"));
-  CHECK(read(dir + "/search/candidates.svg").find("<polyline") != std::string::npos);
+  CHECK(read_file(dir + "/subnet.toml") == read_file(dir + "/export/subnet.toml"));
+  CHECK(read_file(dir + "/search/candidates.svg").find("<polyline") != std::string::npos);
 
   // The exported static model computes what the supernet with the chosen path computes.
-  const std::string report = read(dir + "/export/report.toml");
+  const std::string report = read_file(dir + "/export/report.toml");
   CHECK(toml_number(report, "max_abs_diff_static") == 0.0);
   CHECK(toml_number(report, "max_abs_diff_torchscript") <= 1e-5);
   CHECK(toml_number(report, "params") < toml_number(report, "supernet_params"));
@@ -96,7 +87,7 @@ TEST_CASE("SPOS on the digits: supernet, search within the FLOPs limit, export P
   INFO(retrain.output);
   CHECK(retrain.exit_code == 0);
   CHECK(retrain.output.find("search space:") == std::string::npos);  // fixed: no choices left
-  CHECK(toml_number(read(root + "/retrain/export/report.toml"), "params") == toml_number(report, "params"));
+  CHECK(toml_number(read_file(root + "/retrain/export/report.toml"), "params") == toml_number(report, "params"));
   fs::remove_all(root);
 }
 
@@ -127,7 +118,7 @@ TEST_CASE("a search killed mid-way and resumed ends with the uninterrupted searc
   REQUIRE(std::regex_search(resumed.output, m, std::regex("search: resumed from .* after round ([0-9]+)")));
   MESSAGE("killed after search round " << m[1] << " of 6");
   CHECK(std::stoi(m[1]) < 6);  // killed mid-search
-  CHECK(read(root + "/killed/subnet.toml") == read(root + "/ref/subnet.toml"));
+  CHECK(read_file(root + "/killed/subnet.toml") == read_file(root + "/ref/subnet.toml"));
   CHECK(lines_of(root + "/killed/metrics.jsonl", "\"type\":\"search\"") ==
         lines_of(root + "/ref/metrics.jsonl", "\"type\":\"search\""));
   fs::remove_all(root);

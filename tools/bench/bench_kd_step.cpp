@@ -14,16 +14,12 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
-#include <spdlog/sinks/null_sink.h>
 #include <torch/optim/sgd.h>
 #include <torch/utils.h>
 
+#include "bench_config.h"
 #include "bench_timing.h"
 #include "hand_resnet.h"
-#include "config/config_loader.h"
-#include "config/toml_config_view.h"
-#include "plugins/host_context.h"
-#include "plugins/load_registry.h"
 #include "razor/algorithm.h"
 #include "run/data_setup.h"
 #include "train/optimizer_factory.h"
@@ -47,16 +43,10 @@ int main(int argc, char** argv) {
   at::set_num_threads(threads);
   at::manual_seed(0);
 
-  auto registry = load_registry({});
   // No trained teacher is needed to time a step.
-  auto doc = load_config(std::string(RAZOR_SOURCE_DIR) + "/configs/distill/kd_resnet_fashion_mnist.toml",
-                         {"algorithm.teacher_weights=''"});
-  RunSettings settings;
-  settings.logger = std::make_shared<spdlog::logger>("bench", std::make_shared<spdlog::sinks::null_sink_mt>());
-  auto root = std::make_shared<TomlConfigView>(doc);
-  HostContext ctx(*registry, root, settings);
-  auto algorithm = ctx.build<razor::Algorithm>("algorithm");
-  DataSetup data = prepare_data(*root, *registry, settings);
+  razor::bench::BenchConfig config("configs/distill/kd_resnet_fashion_mnist.toml", {"algorithm.teacher_weights=''"});
+  auto algorithm = config.algorithm();
+  DataSetup data = config.data();
   const razor::Batch batch = data.train->batch(0, 0);
   algorithm->train();
 

@@ -11,16 +11,12 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
-#include <spdlog/sinks/null_sink.h>
 #include <torch/optim/sgd.h>
 #include <torch/utils.h>
 
+#include "bench_config.h"
 #include "bench_timing.h"
-#include "config/config_loader.h"
-#include "config/toml_config_view.h"
 #include "hand_resnet.h"
-#include "plugins/host_context.h"
-#include "plugins/load_registry.h"
 #include "razor/algorithm.h"
 #include "razor/estimator.h"
 #include "run/data_setup.h"
@@ -45,15 +41,10 @@ int main(int argc, char** argv) {
   at::set_num_threads(threads);
   at::manual_seed(0);
 
-  auto registry = load_registry({});
-  auto doc = load_config(std::string(RAZOR_SOURCE_DIR) + "/configs/pruning/autoslim_resnet_fashion_mnist.toml");
-  RunSettings settings;
-  settings.logger = std::make_shared<spdlog::logger>("bench", std::make_shared<spdlog::sinks::null_sink_mt>());
-  auto root = std::make_shared<TomlConfigView>(doc);
-  HostContext ctx(*registry, root, settings);
-  const auto make = [&] { return ctx.build<razor::Algorithm>("algorithm"); };
-  auto estimator = ctx.build<razor::Estimator>("estimator");
-  DataSetup data = prepare_data(*root, *registry, settings);
+  razor::bench::BenchConfig config("configs/pruning/autoslim_resnet_fashion_mnist.toml");
+  const auto make = [&] { return config.algorithm(); };
+  auto estimator = config.ctx->build<razor::Estimator>("estimator");
+  DataSetup data = config.data();
   const razor::Batch batch = data.train->batch(0, 0);
 
   auto sandwich = make();

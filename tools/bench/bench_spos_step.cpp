@@ -11,17 +11,13 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
-#include <spdlog/sinks/null_sink.h>
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/optim/sgd.h>
 
+#include "bench_config.h"
 #include "bench_timing.h"
-#include "config/config_loader.h"
-#include "config/toml_config_view.h"
-#include "plugins/host_context.h"
-#include "plugins/load_registry.h"
 #include "razor/algorithm.h"
 #include "run/data_setup.h"
 #include "search/subnet_scorer.h"
@@ -125,15 +121,10 @@ int main(int argc, char** argv) {
   at::set_num_threads(threads);
   at::manual_seed(0);
 
-  auto registry = load_registry({});
-  auto doc = load_config(std::string(RAZOR_SOURCE_DIR) + "/configs/spos/spos_shufflenet_digits.toml");
-  RunSettings settings;
-  settings.logger = std::make_shared<spdlog::logger>("bench", std::make_shared<spdlog::sinks::null_sink_mt>());
-  auto root = std::make_shared<TomlConfigView>(doc);
-  HostContext ctx(*registry, root, settings);
-  auto algorithm = ctx.build<razor::Algorithm>("algorithm");
+  razor::bench::BenchConfig config("configs/spos/spos_shufflenet_digits.toml");
+  auto algorithm = config.algorithm();
   razor::Mutator& mutator = *algorithm->mutator();
-  DataSetup data = prepare_data(*root, *registry, settings);
+  DataSetup data = config.data();
   razor::Batch batch = data.train->batch(0, 0);
 
   // A path that uses every candidate kind, in order.

@@ -13,18 +13,14 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
-#include <spdlog/sinks/null_sink.h>
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/optim/sgd.h>
 
+#include "bench_config.h"
 #include "bench_timing.h"
-#include "config/config_loader.h"
-#include "config/toml_config_view.h"
 #include "data/digits_dataset.h"
-#include "plugins/host_context.h"
-#include "plugins/load_registry.h"
 #include "razor/algorithm.h"
 #include "train/batch_loader.h"
 
@@ -94,12 +90,8 @@ int main(int argc, char** argv) {
     hand_opt.step();
   };
 
-  auto registry = load_registry({});
-  auto doc = load_config(std::string(RAZOR_SOURCE_DIR) + "/configs/baseline/resnet_digits.toml");
-  RunSettings settings;
-  settings.logger = std::make_shared<spdlog::logger>("bench", std::make_shared<spdlog::sinks::null_sink_mt>());
-  HostContext ctx(*registry, std::make_shared<TomlConfigView>(doc), settings);
-  auto algorithm = ctx.build<razor::Algorithm>("algorithm");
+  razor::bench::BenchConfig config("configs/baseline/resnet_digits.toml");
+  auto algorithm = config.algorithm();
   torch::optim::SGD opt(algorithm->parameters(), torch::optim::SGDOptions(0.05).momentum(0.9));
   auto razor_step = [&](int) {
     opt.zero_grad();
