@@ -4,8 +4,10 @@
 //             mutator's slicing: max on the labels, the others on labels + KL from max, one SGD step
 //   static    the same four subnets as four physically slimmed models, each its own step
 //             (the static max's logits teach the others): the sum of their times
-// then inference (eval, no grad, batch 64) of the model slimmed to about 50 % of the MACs against the
-// unpruned model and against a hand-written LibTorch ResNet of the slimmed widths.
+// then inference (eval, no grad, batch 64) of the model slimmed to about 50 % of the MACs (the uniform
+// ratio closest to it, or the subnet file given as the second argument, e.g. a greedy_slim result)
+// against the unpruned model and against a hand-written LibTorch ResNet of the slimmed widths.
+// Usage: bench_prune [threads] [subnet.toml]
 #include <cstdio>
 #include <thread>
 
@@ -19,6 +21,7 @@
 #include "hand_resnet.h"
 #include "razor/algorithm.h"
 #include "razor/estimator.h"
+#include "razor/subnet_file.h"
 #include "run/data_setup.h"
 #include "train/optimizer_factory.h"
 
@@ -118,6 +121,11 @@ int main(int argc, char** argv) {
     half->mutator()->set(s);
     const double f = estimator->estimate(half->model(), shape).at("flops");
     if (best.empty() || std::abs(f - full_flops / 2) < std::abs(best_flops - full_flops / 2)) best = s, best_flops = f;
+  }
+  if (argc > 2) {
+    best = razor::load_subnet(argv[2], half->mutator()->groups());
+    half->mutator()->set(best);
+    best_flops = estimator->estimate(half->model(), shape).at("flops");
   }
   half->mutator()->fix(best);
   razor::Model& slim = half->model();
