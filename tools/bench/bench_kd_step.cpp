@@ -28,20 +28,8 @@ using namespace razor::host;
 using razor::bench::HandResNet;
 using razor::bench::interleaved_median_ms;
 
-namespace {
-
-double count(const std::vector<at::Tensor>& params) {
-  double n = 0;
-  for (const auto& p : params) n += static_cast<double>(p.numel());
-  return n;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
-  const int threads = argc > 1 ? std::atoi(argv[1]) : static_cast<int>(std::thread::hardware_concurrency());
-  at::set_num_threads(threads);
-  at::manual_seed(0);
+  const int threads = razor::bench::set_up_threads(argc, argv);
 
   // No trained teacher is needed to time a step.
   razor::bench::BenchConfig config("configs/distill/kd_resnet_fashion_mnist.toml", {"algorithm.teacher_weights=''"});
@@ -52,8 +40,8 @@ int main(int argc, char** argv) {
 
   HandResNet student(8, {8, 16, 32}), teacher(16, {16, 32, 64});
   teacher.eval();
-  std::printf("parameters: student razor %.0f, hand %.0f\n", count(algorithm->model().parameters()),
-              count(student.parameters()));
+  std::printf("parameters: student razor %.0f, hand %.0f\n", razor::bench::count_elements(algorithm->model().parameters()),
+              razor::bench::count_elements(student.parameters()));
 
   const double tau = 4.0;
   torch::optim::SGD hand_opt(student.parameters(), torch::optim::SGDOptions(0.05).momentum(0.9));

@@ -40,9 +40,7 @@ std::int64_t out_channels(razor::Model& m, const std::string& weight) { return m
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int threads = argc > 1 ? std::atoi(argv[1]) : static_cast<int>(std::thread::hardware_concurrency());
-  at::set_num_threads(threads);
-  at::manual_seed(0);
+  const int threads = razor::bench::set_up_threads(argc, argv);
 
   razor::bench::BenchConfig config("configs/pruning/autoslim_resnet_fashion_mnist.toml");
   const auto make = [&] { return config.algorithm(); };

@@ -108,18 +108,10 @@ struct HandShuffleNet : nn::Module {
   nn::Linear fc{nullptr};
 };
 
-double count(const std::vector<at::Tensor>& params) {
-  double n = 0;
-  for (const auto& p : params) n += static_cast<double>(p.numel());
-  return n;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int threads = argc > 1 ? std::atoi(argv[1]) : static_cast<int>(std::thread::hardware_concurrency());
-  at::set_num_threads(threads);
-  at::manual_seed(0);
+  const int threads = razor::bench::set_up_threads(argc, argv);
 
   razor::bench::BenchConfig config("configs/spos/spos_shufflenet_digits.toml");
   auto algorithm = config.algorithm();
@@ -147,7 +139,7 @@ int main(int argc, char** argv) {
   for (auto& p : algorithm->parameters())
     if (p.grad().defined()) used.push_back(p);
   std::printf("path %s\nparameters on the path: razor %.0f, hand %.0f\n", razor::subnet_text(path).c_str(),
-              count(used), count(hand.parameters()));
+              razor::bench::count_elements(used), razor::bench::count_elements(hand.parameters()));
 
   torch::optim::SGD hand_opt(hand.parameters(), torch::optim::SGDOptions(0.05).momentum(0.9));
   auto hand_step = [&](int) {

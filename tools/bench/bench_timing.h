@@ -1,11 +1,31 @@
 #pragma once
-// Timing helper shared by the benchmarks.
+// Timing and set-up helpers shared by the benchmarks.
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <functional>
+#include <thread>
 #include <vector>
 
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+
 namespace razor::bench {
+
+/// The thread count from argv[1] (default: every core), set for ATen, with the generator seeded.
+inline int set_up_threads(int argc, char** argv) {
+  const int threads = argc > 1 ? std::atoi(argv[1]) : static_cast<int>(std::thread::hardware_concurrency());
+  at::set_num_threads(threads);
+  at::manual_seed(0);
+  return threads;
+}
+
+/// Elements of all `tensors` (a parameter count).
+inline double count_elements(const std::vector<at::Tensor>& tensors) {
+  double n = 0;
+  for (const auto& t : tensors) n += static_cast<double>(t.numel());
+  return n;
+}
 
 /// Milliseconds per call of `step(i)`: median over `rounds` rounds of `steps` calls, after a warm-up.
 inline double median_ms_per_step(const std::function<void(int)>& step, int steps, int rounds) {

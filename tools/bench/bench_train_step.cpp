@@ -75,9 +75,7 @@ struct HandResNet : nn::Module {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int threads = argc > 1 ? std::atoi(argv[1]) : static_cast<int>(std::thread::hardware_concurrency());
-  at::set_num_threads(threads);
-  at::manual_seed(0);
+  const int threads = razor::bench::set_up_threads(argc, argv);
   auto data = DigitsDataset("").load(razor::Split::train);
   const at::Tensor x = ((data.images.narrow(0, 0, 64) - 0.3) / 0.38).contiguous();
   const at::Tensor y = data.labels.narrow(0, 0, 64);
