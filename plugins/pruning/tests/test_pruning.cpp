@@ -9,7 +9,9 @@
 #include "autoslim.h"
 #include "build_from_config.hpp"
 #include "channel_mutator.h"
+#include "razor/model_weights.h"
 #include "razor/searcher.h"
+#include "razor/subnet_file.h"
 
 using namespace razor;
 
@@ -226,4 +228,24 @@ TEST_CASE("greedy_slim: one unit one step narrower a round, the best kept, a sub
   CHECK(results[0].second.subnet == Subnet{{"a", "1"}, {"b", "0.5"}, {"c", "0.25"}});
   CHECK(results[1].second.costs.at("flops") == 100);
   CHECK(searcher->best()->subnet == results[0].second.subnet);
+}
+
+TEST_CASE("mutator/channel: a subnet file round trip gives a fresh model the same widths and outputs") {
+  test::TempDir dir("pruning_round_trip");
+  auto first = test::build_algorithm(dir, autoslim_config());
+  const Subnet chosen = sample_subnet(first.algorithm->mutator()->groups(), SampleKind::random,
+                                      *std::make_unique<std::mt19937_64>(11));
+  first.algorithm->mutator()->set(chosen);
+  save_subnet(dir.file("subnet.toml"), chosen);
+  save_weights(first.algorithm->model(), dir.file("model.pt"));
+
+  auto second = test::build_algorithm(dir, autoslim_config());
+  load_weights(second.algorithm->model(), dir.file("model.pt"));
+  second.algorithm->mutator()->set(load_subnet(dir.file("subnet.toml"), second.algorithm->mutator()->groups()));
+  CHECK(second.algorithm->mutator()->current() == chosen);
+  first.algorithm->eval();
+  second.algorithm->eval();
+  at::NoGradGuard g;
+  const at::Tensor x = batch().inputs;
+  CHECK(at::equal(first.algorithm->predict(x), second.algorithm->predict(x)));
 }
