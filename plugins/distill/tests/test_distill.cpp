@@ -198,6 +198,11 @@ preds_T = { from_student = false, recorder = "feat" }
   auto b = hint("stages.0", 8);
   CHECK(test::error_of([&] { b.algorithm->train_step(batch()); }).find("l2") != std::string::npos);
 
+  // A connector built for other channels than the recorded feature has: one line naming both.
+  auto wrong = hint("stages.1", 8);
+  CHECK(test::error_of([&] { wrong.algorithm->train_step(batch()); }) ==
+        "connector conv_bn: got a feature of shape [4, 16, 4, 4], expected [N, C, H, W] with 8 channels");
+
   auto ok = hint("stages.1", 16);
   const Losses losses = ok.algorithm->train_step(batch());
   CHECK(losses.count("distill.loss_hint") == 1);

@@ -249,3 +249,24 @@ TEST_CASE("mutator/channel: a subnet file round trip gives a fresh model the sam
   const at::Tensor x = batch().inputs;
   CHECK(at::equal(first.algorithm->predict(x), second.algorithm->predict(x)));
 }
+
+TEST_CASE("greedy_slim: a target below the smallest subnet's cost is one line naming both") {
+  test::TempDir dir("pruning_greedy_unreachable");
+  auto registry = host::load_registry({std::string(RAZOR_BINARY_DIR) + "/" + RAZOR_PLUGIN_INSTALL_DIR});
+  auto doc = host::load_config(dir.write("config.toml", "[searcher]\ntype = \"greedy_slim\"\ntargets = [10.0]\n"), {});
+  static host::RunSettings settings;
+  settings.logger = host::make_logger();
+  auto root = host::TomlConfigView(doc).bind(nullptr, "test");
+  host::HostContext ctx(*registry, root, settings);
+  auto searcher = ctx.build<Searcher>("searcher");
+  FakeSpace space;
+  std::string error = "(no error)";
+  for (int round = 0; round < 20 && error == "(no error)"; ++round) {
+    error = test::error_of([&] {
+      std::vector<Candidate> scored;
+      for (const auto& s : searcher->propose(space)) scored.push_back({s, 1.0, space.costs(s)});
+      searcher->report(scored);
+    });
+  }
+  CHECK(error == "searcher/greedy_slim: the smallest subnet costs flops 75, above the target 10");
+}
