@@ -176,17 +176,26 @@ struct FakeSpace final : SearchContext {
   }
 };
 
+/// searcher/greedy_slim with `targets` (a TOML array), built through the registry.
+struct Greedy {
+  std::shared_ptr<host::Registry> registry;  // first: the plugin outlives the searcher
+  std::shared_ptr<Searcher> searcher;
+  Greedy(const test::TempDir& dir, const std::string& targets)
+      : registry(host::load_registry({std::string(RAZOR_BINARY_DIR) + "/" + RAZOR_PLUGIN_INSTALL_DIR})) {
+    auto doc = host::load_config(dir.write("config.toml", "[searcher]\ntype = \"greedy_slim\"\ntargets = " + targets + "\n"), {});
+    static host::RunSettings settings;
+    settings.logger = host::make_logger();
+    host::HostContext ctx(*registry, host::TomlConfigView(doc).bind(nullptr, "test"), settings);
+    searcher = ctx.build<Searcher>("searcher");
+  }
+};
+
 }  // namespace
 
 TEST_CASE("greedy_slim: one unit one step narrower a round, the best kept, a subnet per target from the largest") {
   test::TempDir dir("pruning_greedy");
-  auto registry = host::load_registry({std::string(RAZOR_BINARY_DIR) + "/" + RAZOR_PLUGIN_INSTALL_DIR});
-  auto doc = host::load_config(dir.write("config.toml", "[searcher]\ntype = \"greedy_slim\"\ntargets = [100.0, 200.0]\n"), {});
-  static host::RunSettings settings;
-  settings.logger = host::make_logger();
-  auto root = host::TomlConfigView(doc).bind(nullptr, "test");
-  host::HostContext ctx(*registry, root, settings);
-  auto searcher = ctx.build<Searcher>("searcher");
+  const Greedy greedy(dir, "[100.0, 200.0]");
+  Searcher* searcher = greedy.searcher.get();
   FakeSpace space;
   // Scores prefer narrowing "c" first, then "b", then "a" (a cheap unit to lose first).
   const auto score = [](const Subnet& s) { return 100 + 10 * std::stod(s.at("a")) + 3 * std::stod(s.at("b")); };
@@ -252,13 +261,8 @@ TEST_CASE("mutator/channel: a subnet file round trip gives a fresh model the sam
 
 TEST_CASE("greedy_slim: a target below the smallest subnet's cost is one line naming both") {
   test::TempDir dir("pruning_greedy_unreachable");
-  auto registry = host::load_registry({std::string(RAZOR_BINARY_DIR) + "/" + RAZOR_PLUGIN_INSTALL_DIR});
-  auto doc = host::load_config(dir.write("config.toml", "[searcher]\ntype = \"greedy_slim\"\ntargets = [10.0]\n"), {});
-  static host::RunSettings settings;
-  settings.logger = host::make_logger();
-  auto root = host::TomlConfigView(doc).bind(nullptr, "test");
-  host::HostContext ctx(*registry, root, settings);
-  auto searcher = ctx.build<Searcher>("searcher");
+  const Greedy greedy(dir, "[10.0]");
+  Searcher* searcher = greedy.searcher.get();
   FakeSpace space;
   std::string error = "(no error)";
   for (int round = 0; round < 20 && error == "(no error)"; ++round) {
