@@ -1,14 +1,16 @@
 // The pruning plugin: channel pruning on traced channel units — the channel mutator, AutoSlim and its
-// greedy search.
+// greedy search, and iterative pruning by channel importance (L1, FPGM).
 #include "autoslim.h"
 #include "channel_mutator.h"
+#include "criteria.h"
 #include "greedy_slim.h"
+#include "iterative_prune.h"
 #include "razor/plugin.h"
 
 using namespace razor::pruning;
 
 RAZOR_PLUGIN(
-    "pruning", "0.1.0", "Channel pruning: traced channel units, slimmable training (AutoSlim)",
+    "pruning", "0.1.0", "Channel pruning: traced channel units, slimmable training (AutoSlim), iterative L1/FPGM pruning",
     {"mutator", "channel",
      "One search group per prunable channel unit (found by tracing the model), choices are width ratios",
      {{"input_shape", "int[]", nullptr, "[C, H, W] of one input image, for the trace (e.g. [1, 28, 28])"},
@@ -24,4 +26,5 @@ RAZOR_PLUGIN(
      "step a round, until each cost target is met (largest target first)",
      {{"targets", "float[]", nullptr, "cost targets, e.g. [2.0e6, 1.2e6] MACs; one subnet each"},
       {"cost", "string", "'flops'", "the estimator's cost the targets bound"}},
-     &razor::make_component<GreedySlimSearcher>})
+     &razor::make_component<GreedySlimSearcher>},
+    iterative_prune_info(), l1_pruner_info(), fpgm_pruner_info())

@@ -30,11 +30,15 @@ struct Keep {
   at::Tensor index;  // int64, when not a prefix
 };
 
-Keep keep_of(std::int64_t size, const std::vector<Range>& ranges, const std::map<std::string, std::int64_t>& active) {
+Keep keep_of(std::int64_t size, const std::vector<Range>& ranges, const std::map<std::string, std::vector<bool>>& masks) {
   std::vector<bool> kept(static_cast<std::size_t>(size), true);
   for (const auto& r : ranges) {
-    const std::int64_t k = active.at(r.unit->name) * r.per_channel;
-    for (std::int64_t i = r.start + k; i < r.end; ++i) kept[static_cast<std::size_t>(i)] = false;
+    const std::vector<bool>& mask = masks.at(r.unit->name);
+    for (std::size_t c = 0; c < mask.size(); ++c) {
+      if (mask[c]) continue;
+      const std::int64_t first = r.start + static_cast<std::int64_t>(c) * r.per_channel;
+      for (std::int64_t i = first; i < first + r.per_channel; ++i) kept[static_cast<std::size_t>(i)] = false;
+    }
   }
   std::vector<std::int64_t> index;
   for (std::int64_t i = 0; i < size; ++i) {
@@ -83,6 +87,8 @@ struct ChannelSlicer::Layer {
   // The registered tensors: slices are taken from these.
   at::Tensor weight, bias, running_mean, running_var;
 
+  Keep out_keep{0, true, {}};  // as last sliced: where batch norm's statistics are copies
+
   std::int64_t out_size() const { return weight.size(0); }
   std::int64_t in_size() const { return weight.dim() > 1 ? weight.size(1) : 0; }
 };
@@ -95,6 +101,7 @@ ChannelSlicer::ChannelSlicer(torch::nn::Module& model, const std::vector<Channel
     if (u.prunable) units_.push_back(u);
   }
   for (const auto& u : units_) {
+    masks_[u.name].assign(static_cast<std::size_t>(u.channels), true);
     active_[u.name] = u.channels;
     for (const auto* slices : {&u.output_related, &u.input_related}) {
       for (const auto& s : *slices) {
@@ -158,26 +165,98 @@ const ChannelUnit& ChannelSlicer::unit(const std::string& name) const {
   throw Error(fmt::format("no prunable channel unit '{}'", name));
 }
 
-void ChannelSlicer::apply(const std::map<std::string, std::int64_t>& active) {
+void ChannelSlicer::check_not_slimmed() const {
   if (slimmed_) throw Error("the model is slimmed: its channels are fixed");
-  std::map<std::string, std::int64_t> next;
-  for (const auto& u : units_) next[u.name] = u.channels;
+}
+
+void ChannelSlicer::apply(const std::map<std::string, std::int64_t>& active) {
+  check_not_slimmed();
+  std::map<std::string, std::vector<bool>> masks;
   for (const auto& [name, k] : active) {
     const ChannelUnit& u = unit(name);
     if (k < 1 || k > u.channels) {
       throw Error(fmt::format("unit {}: {} active channels is out of range 1..{}", name, k, u.channels));
     }
-    next[name] = k;
+    std::vector<bool>& mask = masks[name];
+    mask.assign(static_cast<std::size_t>(u.channels), false);
+    std::fill(mask.begin(), mask.begin() + k, true);
   }
-  active_ = std::move(next);
+  set_masks(std::move(masks));
+}
+
+void ChannelSlicer::keep(const std::map<std::string, std::vector<std::int64_t>>& channels) {
+  check_not_slimmed();
+  std::map<std::string, std::vector<bool>> masks;
+  for (const auto& [name, indices] : channels) {
+    const ChannelUnit& u = unit(name);
+    if (indices.empty()) throw Error(fmt::format("unit {}: no channel to keep", name));
+    std::vector<bool>& mask = masks[name];
+    mask.assign(static_cast<std::size_t>(u.channels), false);
+    for (const std::int64_t c : indices) {
+      if (c < 0 || c >= u.channels) {
+        throw Error(fmt::format("unit {}: channel {} is out of range 0..{}", name, c, u.channels - 1));
+      }
+      mask[static_cast<std::size_t>(c)] = true;
+    }
+  }
+  set_masks(std::move(masks));
+}
+
+void ChannelSlicer::set_masks(std::map<std::string, std::vector<bool>> masks) {
+  for (const auto& u : units_) masks.try_emplace(u.name, static_cast<std::size_t>(u.channels), true);
+  write_back_statistics();
+  masks_ = std::move(masks);
+  for (const auto& [name, mask] : masks_) active_[name] = std::count(mask.begin(), mask.end(), true);
   point_members();
+}
+
+std::vector<std::int64_t> ChannelSlicer::kept(const std::string& name) const {
+  const std::vector<bool>& mask = masks_.at(unit(name).name);
+  std::vector<std::int64_t> out;
+  for (std::size_t c = 0; c < mask.size(); ++c) {
+    if (mask[c]) out.push_back(static_cast<std::int64_t>(c));
+  }
+  return out;
+}
+
+std::vector<at::Tensor> ChannelSlicer::filters(const std::string& name) const {
+  const ChannelUnit& u = unit(name);
+  torch::NoGradGuard no_grad;
+  std::vector<at::Tensor> out;
+  for (const auto& l : layers_) {
+    if (l->bn) continue;
+    for (const auto& r : l->out) {
+      if (r.unit != &u) continue;
+      at::Tensor rows = l->weight.narrow(0, r.start, r.end - r.start);
+      if (!l->depthwise) rows = slice(rows, 1, keep_of(l->in_size(), l->in, masks_));
+      out.push_back(rows.reshape({u.channels, -1}).clone());
+    }
+  }
+  return out;
+}
+
+void ChannelSlicer::refresh() {
+  if (slimmed_) return;  // the layers own their tensors now
+  write_back_statistics();
+  point_members();
+}
+
+void ChannelSlicer::write_back_statistics() {
+  torch::NoGradGuard no_grad;
+  for (const auto& l : layers_) {
+    if (!l->bn || l->out_keep.prefix || !l->running_mean.defined()) continue;
+    const at::Tensor index = l->out_keep.index.to(l->running_mean.device());
+    l->running_mean.index_copy_(0, index, l->bn->running_mean);
+    l->running_var.index_copy_(0, index, l->bn->running_var);
+  }
 }
 
 void ChannelSlicer::point_members() {
   for (const auto& l : layers_) {
     const Keep out = keep_of(l->bn ? (l->weight.defined() ? l->weight.size(0) : l->running_mean.size(0))
                                    : l->out_size(),
-                             l->out, active_);
+                             l->out, masks_);
+    l->out_keep = out;
     if (l->bn) {
       l->bn->weight = slice(l->weight, 0, out);
       l->bn->bias = slice(l->bias, 0, out);
@@ -186,7 +265,7 @@ void ChannelSlicer::point_members() {
       continue;
     }
     at::Tensor w = slice(l->weight, 0, out);
-    if (!l->depthwise) w = slice(w, 1, keep_of(l->in_size(), l->in, active_));
+    if (!l->depthwise) w = slice(w, 1, keep_of(l->in_size(), l->in, masks_));
     if (l->conv) {
       l->conv->weight = w;
       l->conv->bias = slice(l->bias, 0, out);
@@ -199,28 +278,39 @@ void ChannelSlicer::point_members() {
 }
 
 void ChannelSlicer::permute(const std::string& name, const at::Tensor& order) {
-  if (slimmed_) throw Error("the model is slimmed: its channels are fixed");
+  check_not_slimmed();
   const ChannelUnit& u = unit(name);
   if (order.dim() != 1 || order.size(0) != u.channels ||
       !at::equal(std::get<0>(order.to(at::kLong).cpu().sort()), at::arange(u.channels, at::kLong))) {
     throw Error(fmt::format("unit {}: the order is not a permutation of its {} channels", name, u.channels));
   }
-  torch::NoGradGuard no_grad;
   const at::Tensor idx = order.to(at::kLong).cpu();
-  for (const auto& l : layers_) {
-    for (const auto& r : l->out) {
-      if (r.unit->name != name) continue;
-      for (const auto* t : {&l->weight, &l->bias, &l->running_mean, &l->running_var}) reorder(*t, 0, r, idx);
-    }
-    for (const auto& r : l->in) {
-      if (r.unit->name == name) reorder(l->weight, 1, r, idx);
+  write_back_statistics();
+  {
+    torch::NoGradGuard no_grad;
+    for (const auto& l : layers_) {
+      for (const auto& r : l->out) {
+        if (r.unit->name != name) continue;
+        for (const auto* t : {&l->weight, &l->bias, &l->running_mean, &l->running_var}) reorder(*t, 0, r, idx);
+      }
+      for (const auto& r : l->in) {
+        if (r.unit->name == name) reorder(l->weight, 1, r, idx);
+      }
     }
   }
+  // The active set follows its channels: new channel i is active when old channel order[i] was.
+  std::vector<bool>& mask = masks_.at(name);
+  const std::vector<bool> before = mask;
+  const auto* o = idx.data_ptr<std::int64_t>();
+  for (std::size_t i = 0; i < mask.size(); ++i) mask[i] = before[static_cast<std::size_t>(o[i])];
+  point_members();  // copied slices hold the old order
 }
 
 void ChannelSlicer::slim() {
   if (slimmed_) throw Error("the model is already slimmed");
   torch::NoGradGuard no_grad;
+  write_back_statistics();
+  point_members();  // copied slices may predate the last optimizer step
   for (const auto& l : layers_) {
     // The members hold the active slices (point_members); the registered tensors take their values.
     const auto take = [](at::Tensor& registered, const at::Tensor& active) {

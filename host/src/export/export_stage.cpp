@@ -86,7 +86,11 @@ ExportReport run_export(const ExportSetup& s) {
   const bool has_choices = mutator && !mutator->groups().empty();
   if (has_choices) {
     if (!s.subnet) throw Error("export: the model still has choices; run the search stage or set export.subnet");
-    s.scorer->prepare_for_export(*s.subnet);  // its batch-norm statistics, recalibrated, go into the export
+    if (s.scorer) {
+      s.scorer->prepare_for_export(*s.subnet);  // its batch-norm statistics, recalibrated, go into the export
+    } else {
+      mutator->set(*s.subnet);
+    }
   }
   const at::Tensor reference = eval_outputs(algorithm, inputs);
   const Costs subnet_costs = s.estimator ? s.estimator->estimate(algorithm.model(), s.image_shape) : Costs{};

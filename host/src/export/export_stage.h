@@ -19,7 +19,7 @@ namespace razor::host {
 struct ExportSetup {
   Algorithm* algorithm = nullptr;
   Estimator* estimator = nullptr;           // may be null
-  SubnetScorer* scorer = nullptr;           // null when the model has no choices left
+  SubnetScorer* scorer = nullptr;           // null: no choices left, or one subnet (kept as trained)
   std::optional<Subnet> subnet;             // required when the model still has choices
   const BatchLoader* val = nullptr;
   std::int64_t check_samples = 16;

@@ -147,6 +147,8 @@ void run_command(const RunOptions& options) {
   auto export_view = section(*root, "export", sections::export_());
   Mutator* mutator = algorithm->mutator();
   const bool has_choices = mutator && !mutator->groups().empty();
+  // A pruned model (every group has one choice) has one subnet, trained as it is: no search needed.
+  const bool single_subnet = has_choices && space_size(mutator->groups()) == 1;
   std::shared_ptr<Searcher> searcher;
   ScoringOptions scoring{search_view->get<std::int64_t>("calibrate_samples"), search_view->get<bool>("norm_training")};
   if (scoring.calibrate_samples < 0) search_view->fail("calibrate_samples", "must be 0 (off) or positive");
@@ -162,7 +164,7 @@ void run_command(const RunOptions& options) {
   if (const auto file = export_view->get<std::string>("subnet"); !file.empty()) {
     if (!has_choices) export_view->fail("subnet", "the model has no choices left to fix");
     export_subnet = load_subnet(file, mutator->groups());
-  } else if (export_stage && has_choices && !search_stage) {
+  } else if (export_stage && has_choices && !search_stage && !single_subnet) {
     root->fail("stages", "export needs a subnet: add the search stage or set export.subnet");
   }
 
@@ -278,7 +280,9 @@ void run_command(const RunOptions& options) {
     ExportSetup ex;
     ex.algorithm = algorithm.get();
     ex.estimator = estimator.get();
-    ex.scorer = scorer ? &*scorer : nullptr;
+    // Its batch-norm statistics were trained for this width: no recalibration.
+    if (!export_subnet && single_subnet) export_subnet = mutator->current();
+    ex.scorer = scorer && !single_subnet ? &*scorer : nullptr;
     ex.subnet = export_subnet;
     ex.val = &val_loader;
     ex.check_samples = check_samples;

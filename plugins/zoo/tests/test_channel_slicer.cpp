@@ -127,3 +127,52 @@ TEST_CASE("channel slicer: a permutation of a unit's channels keeps the function
   CHECK(razor::test::error_of([&] { slicer.apply({{"nope", 1}}); }) == "no prunable channel unit 'nope'");
   CHECK(razor::test::error_of([&] { slicer.apply({{name, 0}}); }).find("out of range 1..") != std::string::npos);
 }
+
+TEST_CASE("channel slicer: any kept set of channels computes what the slimmed model computes; permute carries it") {
+  MobileNetV2 net(MobileNetV2Options().stem_channels(8).widths({8, 12}).repeats({1, 2}).strides({1, 2}).expand_ratio(4)
+                      .last_channels(16));
+  net->eval();
+  const at::Tensor x = at::randn({2, 1, 8, 8});
+  razor::ChannelSlicer slicer(*net, razor::analyse_channels(*net, x).units);
+  std::map<std::string, std::vector<std::int64_t>> odd;  // every unit keeps its odd channels
+  for (const auto& u : slicer.units()) {
+    for (std::int64_t c = 1; c < u.channels; c += 2) odd[u.name].push_back(c);
+  }
+  slicer.keep(odd);
+  for (const auto& u : slicer.units()) CHECK(slicer.active().at(u.name) == u.channels / 2);
+  torch::NoGradGuard g;
+  const at::Tensor kept = net->forward(x);
+  const std::string name = slicer.units().front().name;
+  slicer.permute(name, at::arange(slicer.units().front().channels - 1, -1, -1, at::kLong));  // reversed
+  CHECK(slicer.kept(name).front() == 0);  // old channel 7 is new channel 0
+  CHECK(max_diff(kept, net->forward(x)) <= 1e-5);
+  slicer.slim();
+  CHECK(max_diff(kept, net->forward(x)) <= 1e-5);
+
+  CHECK(razor::test::error_of([&] { razor::ChannelSlicer(*net, {}).keep({{"x", {0}}}); }) == "no prunable channel unit 'x'");
+}
+
+TEST_CASE("channel slicer: scattered slices train over many steps after refresh(); statistics reach the full buffers") {
+  ResNet net(ResNetOptions().stem_channels(8).widths({8, 16, 32}).blocks({1, 1, 1}));
+  const at::Tensor x = at::randn({4, 1, 8, 8});
+  razor::ChannelSlicer slicer(*net, razor::analyse_channels(*net, x).units);
+  slicer.keep({{"stem.conv_(0, 8)_8", {1, 4, 6}}});
+  const at::Tensor mean_before = net->stem->bn->named_buffers()["running_mean"].clone();
+  at::Tensor weight = net->stem->conv->named_parameters()["weight"];
+  net->train();
+  for (int step = 0; step < 3; ++step) {
+    slicer.refresh();
+    at::cross_entropy_loss(net->forward(x), at::zeros({4}, at::kLong)).backward();
+    torch::NoGradGuard g;
+    weight.sub_(0.1 * weight.grad());  // an optimizer step on the full tensor; the next refresh() sees it
+  }
+  slicer.refresh();
+  const at::Tensor mean_after = net->stem->bn->named_buffers()["running_mean"];
+  for (std::int64_t c = 0; c < 8; ++c) {
+    const bool active = c == 1 || c == 4 || c == 6;
+    CAPTURE(c);
+    CHECK(at::equal(mean_after[c], mean_before[c]) != active);
+  }
+  CHECK(weight.grad().index_select(0, at::tensor({0, 2, 3, 5, 7}, at::kLong)).abs().sum().item<double>() == 0);
+  CHECK(at::equal(net->stem->conv->weight, weight.index_select(0, at::tensor({1, 4, 6}, at::kLong))));
+}

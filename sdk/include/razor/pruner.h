@@ -1,11 +1,11 @@
 #pragma once
-/// Pruner: decides how many channels each dependent channel group of a model keeps.
-#include <cstdint>
-#include <map>
-#include <string>
+/// Pruner: a channel-importance criterion. A pruning algorithm (algorithm/iterative_prune) asks it to
+/// score the channels of each channel unit and keeps the highest-scoring ones.
+#include <vector>
+
+#include <ATen/core/Tensor.h>
 
 #include "razor/component.h"
-#include "razor/model.h"
 
 namespace razor {
 
@@ -13,10 +13,10 @@ class RAZOR_API Pruner : public Component {
  public:
   static constexpr const char* kKind = "pruner";
   ~Pruner() override;
-  /// Analyses the model's channel dependencies.
-  virtual void prepare(Model& model) = 0;
-  /// Applies one pruning decision; returns group name -> channels kept.
-  virtual std::map<std::string, std::int64_t> prune(Model& model) = 0;
+  /// One score per channel, shape [channels], higher = more important, from the unit's filters as
+  /// ChannelSlicer::filters() gives them: one [channels, features] tensor per layer producing the
+  /// unit's channels (row c is channel c's filter over that layer's active inputs).
+  virtual at::Tensor importance(const std::vector<at::Tensor>& filters) = 0;
 };
 
 }  // namespace razor

@@ -1,0 +1,160 @@
+#include "iterative_prune.h"
+
+#include <algorithm>
+#include <numeric>
+#include <sstream>
+
+#include <ATen/ATen.h>
+#include <fmt/format.h>
+
+#include "razor/closest_match.h"
+#include "razor/errors.h"
+#include "razor/state_archive.h"
+
+namespace razor::pruning {
+namespace {
+
+void check_ratio(const ConfigView& config, const std::string& key, double ratio) {
+  if (!(ratio > 0 && ratio <= 1)) config.fail(key, fmt::format("keep ratio {} is not in (0, 1]", ratio));
+}
+
+/// The `k` channels of `active` with the highest scores (ties: the lower channel), ascending.
+std::vector<std::int64_t> most_important(const std::vector<std::int64_t>& active, const at::Tensor& scores,
+                                         std::int64_t k) {
+  const at::Tensor s = scores.to(at::kDouble).cpu().contiguous();
+  const double* score = s.data_ptr<double>();
+  std::vector<std::int64_t> order = active;
+  std::stable_sort(order.begin(), order.end(), [&](std::int64_t a, std::int64_t b) { return score[a] > score[b]; });
+  order.resize(static_cast<std::size_t>(k));
+  std::sort(order.begin(), order.end());
+  return order;
+}
+
+}  // namespace
+
+std::optional<double> scheduled_ratio(std::int64_t step, std::int64_t step_freq, std::int64_t prune_times,
+                                      double keep_ratio) {
+  if (step % step_freq != 0 || step / step_freq >= prune_times) return std::nullopt;
+  const double t = static_cast<double>(step / step_freq + 1);
+  return 1.0 + (keep_ratio - 1.0) * t / static_cast<double>(prune_times);
+}
+
+IterativePrune::IterativePrune(const BuildContext& ctx)
+    : architecture_(register_module("architecture", ctx.build<Model>("architecture"))),
+      loss_(register_module("loss", ctx.build<Loss>("loss"))),
+      channels_(std::dynamic_pointer_cast<ChannelMutator>(ctx.build<Mutator>("mutator"))),
+      pruner_(ctx.build<Pruner>("pruner")),
+      keep_ratio_(ctx.config().get<double>("keep_ratio")),
+      step_freq_(ctx.config().get<std::int64_t>("step_freq")),
+      prune_times_(ctx.config().get<std::int64_t>("prune_times")) {
+  const ConfigView& c = ctx.config();
+  if (!channels_) c.fail("mutator", "must be the channel mutator: { type = 'channel', input_shape = [C, H, W] }");
+  check_ratio(c, "keep_ratio", keep_ratio_);
+  if (step_freq_ < 1) c.fail("step_freq", "must be at least 1");
+  if (prune_times_ < 1) c.fail("prune_times", "must be at least 1");
+  channels_->prepare(*architecture_);
+  ChannelSlicer& slicer = channels_->slicer();
+  if (slicer.units().empty()) c.fail("architecture", "the model has no prunable channel units");
+
+  std::vector<std::string> names;
+  for (const auto& u : slicer.units()) names.push_back(u.name);
+  const auto own = c.table("keep_ratios");
+  for (const auto& name : own->keys()) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      const std::string close = closest_match(name, names);
+      own->fail(name, fmt::format("no prunable channel unit '{}'{} (`razor-host units CONFIG` lists them)", name,
+                                  close.empty() ? "" : fmt::format("; did you mean '{}'?", close)));
+    }
+    unit_keep_ratios_[name] = own->get<double>(name);
+    check_ratio(*own, name, unit_keep_ratios_[name]);
+  }
+  widths_ = std::make_unique<PrunedWidths>(slicer);
+}
+
+double IterativePrune::keep_ratio(const std::string& unit) const {
+  const auto it = unit_keep_ratios_.find(unit);
+  return it == unit_keep_ratios_.end() ? keep_ratio_ : it->second;
+}
+
+void IterativePrune::prune(const std::map<std::string, double>& ratios) {
+  ChannelSlicer& slicer = channels_->slicer();
+  std::map<std::string, std::vector<std::int64_t>> keep;
+  for (const auto& u : slicer.units()) {
+    const std::vector<std::int64_t> active = slicer.kept(u.name);
+    const std::int64_t k =
+        std::min<std::int64_t>(channels_->channels_at(u, ratios.at(u.name)), static_cast<std::int64_t>(active.size()));
+    const at::Tensor scores = pruner_->importance(slicer.filters(u.name));
+    if (scores.dim() != 1 || scores.size(0) != u.channels) {
+      throw Error(fmt::format("unit {}: the pruner scored {} channels; the unit has {}", u.name,
+                              scores.dim() == 1 ? scores.size(0) : scores.numel(), u.channels));
+    }
+    keep[u.name] = most_important(active, scores.nan_to_num(-1e300, 1e300, -1e300), k);
+  }
+  slicer.keep(keep);
+  widths_->update();
+}
+
+Losses IterativePrune::train_step(const Batch& batch) {
+  std::map<std::string, double> ratios;
+  for (const auto& u : channels_->slicer().units()) {
+    if (const auto r = scheduled_ratio(step_, step_freq_, prune_times_, keep_ratio(u.name))) ratios[u.name] = *r;
+  }
+  if (!ratios.empty()) prune(ratios);
+  ++step_;
+  ChannelSlicer& slicer = channels_->slicer();
+  slicer.refresh();  // slices of scattered channels are copies: take the last optimizer step
+  const at::Tensor loss = loss_->forward(architecture_->forward(batch.inputs), batch.targets);
+  loss.backward();
+  slicer.refresh();  // and write their batch-norm statistics back before a checkpoint
+  return {{"loss", loss.detach()}};
+}
+
+at::Tensor IterativePrune::predict(const at::Tensor& inputs) {
+  channels_->slicer().refresh();
+  return architecture_->forward(inputs);
+}
+
+void IterativePrune::save_state(torch::serialize::OutputArchive& archive) const {
+  std::ostringstream text;
+  text << step_ << '\n';
+  for (const auto& u : channels_->slicer().units()) {
+    text << u.name << '\t' << fmt::format("{}", fmt::join(channels_->slicer().kept(u.name), " ")) << '\n';
+  }
+  write_text(archive, "iterative_prune", text.str());
+}
+
+void IterativePrune::load_state(torch::serialize::InputArchive& archive) {
+  std::istringstream text(read_text(archive, "iterative_prune"));
+  std::string line;
+  std::getline(text, line);
+  step_ = std::stoll(line);
+  std::map<std::string, std::vector<std::int64_t>> keep;
+  while (std::getline(text, line)) {
+    const auto tab = line.find('\t');
+    if (tab == std::string::npos) throw Error("iterative_prune state: a line without its unit name");
+    std::istringstream channels(line.substr(tab + 1));
+    auto& kept = keep[line.substr(0, tab)];
+    for (std::int64_t c; channels >> c;) kept.push_back(c);
+  }
+  channels_->slicer().keep(keep);
+  widths_->update();
+}
+
+ComponentInfo iterative_prune_info() {
+  return {"algorithm",
+          "iterative_prune",
+          "Prunes while fine-tuning: every step_freq steps, prune_times times, each channel unit keeps its most "
+          "important channels (by the pruner) on a linear schedule to its keep ratio",
+          {{"architecture", "model", nullptr, "the network to prune (load trained weights with `load_from`)"},
+           {"mutator", "mutator", nullptr, "its channel units: { type = 'channel', input_shape = [C, H, W] }"},
+           {"pruner", "pruner", "{ type = 'l1' }", "the channel-importance criterion (l1, fpgm)"},
+           {"loss", "loss", "{ type = 'cross_entropy' }", "the training loss"},
+           {"keep_ratio", "float", "0.5", "fraction of its channels each unit keeps in the end (rounded as the "
+                                          "mutator's divisor and min_channels say)"},
+           {"keep_ratios", "table", "{}", "per unit name: its own keep ratio"},
+           {"step_freq", "int", "1", "training steps between pruning steps"},
+           {"prune_times", "int", "1", "pruning steps; the first at step 0"}},
+          &make_component<IterativePrune>};
+}
+
+}  // namespace razor::pruning
