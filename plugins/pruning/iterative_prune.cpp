@@ -106,7 +106,10 @@ Losses IterativePrune::train_step(const Batch& batch) {
   const at::Tensor loss = loss_->forward(architecture_->forward(batch.inputs), batch.targets);
   loss.backward();
   slicer.refresh();  // and write their batch-norm statistics back before a checkpoint
-  return {{"loss", loss.detach()}};
+  // For the log: the fraction of the prunable channels still active.
+  double active = 0, all = 0;
+  for (const auto& u : slicer.units()) active += static_cast<double>(slicer.active().at(u.name)), all += static_cast<double>(u.channels);
+  return {{"loss", loss.detach()}, {"width", at::scalar_tensor(active / all, at::kDouble)}};
 }
 
 at::Tensor IterativePrune::predict(const at::Tensor& inputs) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <ATen/ATen.h>
+#include <c10/core/GradMode.h>
 #include <fmt/format.h>
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/conv.h>
@@ -252,6 +253,9 @@ void ChannelSlicer::write_back_statistics() {
 }
 
 void ChannelSlicer::point_members() {
+  // Slices stay connected to the full tensors even when made under NoGradGuard (an evaluation), so
+  // a later training forward or a graph-tracing cost estimate still reaches the parameters.
+  c10::AutoGradMode connected(true);
   for (const auto& l : layers_) {
     const Keep out = keep_of(l->bn ? (l->weight.defined() ? l->weight.size(0) : l->running_mean.size(0))
                                    : l->out_size(),

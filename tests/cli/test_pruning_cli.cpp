@@ -67,3 +67,25 @@ TEST_CASE("AutoSlim on the digits: two FLOPs targets, a slimmed export equal to 
   }
   fs::remove_all(root);
 }
+
+TEST_CASE("L1 pruning on the digits from a trained model: three steps to half the channels, exported without a search") {
+  const std::string root = temp_dir("l1_e2e");
+  auto base = run_host("run configs/baseline/resnet_digits.toml --work-dir " + root + "/base --set train.epochs=4");
+  REQUIRE(base.exit_code == 0);
+  const std::string dir = root + "/pruned";
+  auto r = run_host("run configs/pruning/l1_resnet_digits.toml --work-dir " + dir + " --set \"runtime.load_from='" + root +
+                    "/base/model.pt'\" --set train.epochs=7");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.find("search space: 6 groups, 1 subnets") != std::string::npos);
+  // The subnet: every unit at half its channels (16 -> 8, 32 -> 16, 64 -> 32), as channel counts.
+  const std::string subnet = read_file(dir + "/export/subnet.toml");
+  CHECK(subnet.find("\"stem.conv_(0, 16)_16\" = \"8\"") != std::string::npos);
+  CHECK(subnet.find("\"stages.2.conv2.conv_(0, 64)_64\" = \"32\"") != std::string::npos);
+  const std::string report = read_file(dir + "/export/report.toml");
+  CHECK(toml_number(report, "max_abs_diff_static") <= 1e-5);
+  CHECK(toml_number(report, "max_abs_diff_torchscript") <= 1e-5);
+  CHECK(toml_number(report, "flops") < 0.3 * 774000);  // conv MACs scale with in x out channels
+  CHECK(toml_number(report, "top1") > 80.0);
+  fs::remove_all(root);
+}

@@ -146,8 +146,12 @@ TEST_CASE("channel slicer: any kept set of channels computes what the slimmed mo
   slicer.permute(name, at::arange(slicer.units().front().channels - 1, -1, -1, at::kLong));  // reversed
   CHECK(slicer.kept(name).front() == 0);  // old channel 7 is new channel 0
   CHECK(max_diff(kept, net->forward(x)) <= 1e-5);
+  slicer.refresh();  // under NoGradGuard too, the copied slices stay tied to the parameters
+  FlopsEstimator estimator;
+  const razor::Costs sliced_costs = estimator.estimate(*net, {2, 1, 8, 8});
   slicer.slim();
   CHECK(max_diff(kept, net->forward(x)) <= 1e-5);
+  CHECK(estimator.estimate(*net, {2, 1, 8, 8}) == sliced_costs);
 
   CHECK(razor::test::error_of([&] { razor::ChannelSlicer(*net, {}).keep({{"x", {0}}}); }) == "no prunable channel unit 'x'");
 }

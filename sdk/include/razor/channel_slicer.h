@@ -61,9 +61,8 @@ class RAZOR_API ChannelSlicer {
   /// layer's active inputs. Detached copies; what weight-based criteria (razor/pruner.h) score.
   std::vector<at::Tensor> filters(const std::string& unit) const;
   /// Writes the running statistics batch norm updated in copied slices back to the full buffers and
-  /// slices every layer again from its full tensors (see the class comment). Slices made while
-  /// gradients are off (NoGradGuard) carry none: refresh() with gradients on before training. Does
-  /// nothing after slim().
+  /// slices every layer again from its full tensors (see the class comment). Does nothing after
+  /// slim().
   void refresh();
   /// Reorders the channels of `unit` in every module it touches: new channel i is old channel
   /// order[i]. The model computes the same function (the active set follows its channels). `order` is
