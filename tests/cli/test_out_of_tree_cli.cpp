@@ -1,6 +1,6 @@
 // Third-party plugins end to end: install razor to a temporary prefix, scaffold a loss plugin out of
 // tree, build and test it against the installed SDK, and train with it through the installed
-// razor-host and RAZOR_PLUGIN_PATH.
+// razor-host and RAZOR_PLUGIN_PATH; then the same for docs/examples/own_model, pruned with AutoSlim.
 #include <filesystem>
 
 #include "host_process.h"
@@ -84,6 +84,45 @@ TEST_CASE("scaffold a loss plugin, build it against the installed SDK, train wit
     CHECK(contains(trained.output, "training done: validation top-1"));
     if (kind == "searcher") CHECK(contains(trained.output, "search done: best"));
   }
+
+  // docs/examples/own_model: a hand-written LibTorch model (a residual add, a concatenation of two
+  // branches) whose channel units razor finds by itself, built and pruned end to end from its config.
+  const std::string own = root + "/own_model", own_config = own + "/configs/autoslim_tiny_vgg_digits.toml";
+  fs::create_directories(own);
+  for (const char* part : {"CMakeLists.txt", "src", "tests", "configs"})  // not a build/ made in the source tree
+    fs::copy(std::string(RAZOR_SOURCE_DIR) + "/docs/examples/own_model/" + part, own + "/" + part,
+             fs::copy_options::recursive);
+  auto own_build = run_in_source_dir(build_and_test(own, prefix));
+  INFO(own_build.output);
+  REQUIRE(own_build.exit_code == 0);
+  CHECK(contains(own_build.output, "100% tests passed"));
+  const std::string own_env = "RAZOR_PLUGIN_PATH=" + own + "/build";
+  auto units = run_in_source_dir(own_env + " " + host + " units " + own_config);
+  INFO(units.output);
+  CHECK(units.exit_code == 0);
+  CHECK(contains(units.output, "at input [1, 1, 8, 8]: 5 prunable of 7\n"));
+  CHECK(contains(units.output,  // the residual add: the stem's channels are res2's
+                 "  stem.conv_(0, 16)_16: 16 channels, prunable\n"
+                 "    out: stem.conv conv_out [0, 16), stem.bn bn [0, 16), res2.conv conv_out [0, 16), res2.bn bn [0, 16)\n"));
+  CHECK(contains(units.output,  // the concatenation: each branch a unit, read by head at its offset
+                 "  branch1x1.conv_(0, 16)_16: 16 channels, prunable\n"
+                 "    out: branch1x1.conv conv_out [0, 16), branch1x1.bn bn [0, 16)\n"
+                 "    in:  head.conv conv_in [0, 16)\n"));
+  CHECK(contains(units.output,
+                 "  branch3x3.conv_(0, 24)_24: 24 channels, prunable\n"
+                 "    out: branch3x3.conv conv_out [0, 24), branch3x3.bn bn [0, 24)\n"
+                 "    in:  head.conv conv_in [16, 40)\n"));
+  CHECK(contains(units.output, "barriers: none\n"));
+  // One thread: a model this small runs ten times slower on two threads of a busy 2-core machine.
+  auto pruned = run_in_source_dir(own_env + " " + host + " run " + own_config + " --work-dir " + own +
+                                  "/run --set train.epochs=1 --set train.val_interval=1 --set search.calibrate_samples=256"
+                                  " --set runtime.threads=1");
+  INFO(pruned.output);
+  CHECK(pruned.exit_code == 0);
+  CHECK(contains(pruned.output, "search result flops_350000: "));
+  CHECK(contains(pruned.output, "result: validation top-1 "));
+  CHECK(fs::exists(own + "/run/export/report.toml"));
+  CHECK(fs::exists(own + "/run/export/subnet.pt"));
   fs::remove_all(root);
 }
 

@@ -15,6 +15,7 @@
 #include "build_from_config.hpp"
 #include "criteria.h"
 #include "iterative_prune.h"
+#include "small_resnet.hpp"
 
 using namespace razor;
 using pruning::IterativePrune;
@@ -22,30 +23,13 @@ using pruning::scheduled_ratio;
 
 namespace {
 
-std::string prune_config(const std::string& algorithm_keys, const std::string& extra = "") {
-  return R"([algorithm]
-type = "iterative_prune"
-)" + algorithm_keys + R"(
-[algorithm.architecture]
-type = "resnet"
-in_channels = 1
-num_classes = 10
-stem_channels = 8
-widths = [8, 16, 32]
-blocks = [1, 1, 1]
-strides = [1, 2, 2]
-[algorithm.mutator]
-type = "channel"
-input_shape = [1, 8, 8]
-)" + extra;
+std::string prune_config(const std::string& algorithm_keys, const std::string& tail = "") {
+  return test::small_resnet_config("iterative_prune", algorithm_keys, tail);
 }
 
 const std::string kStem = "stem.conv_(0, 8)_8";
 
-Batch batch() {
-  at::manual_seed(3);
-  return {at::randn({6, 1, 8, 8}), at::randint(0, 10, {6}, at::kLong)};
-}
+Batch batch() { return test::small_batch(); }
 
 IterativePrune& as_prune(const test::BuiltAlgorithm& b) { return dynamic_cast<IterativePrune&>(*b.algorithm); }
 

@@ -8,6 +8,7 @@
 
 #include "autoslim.h"
 #include "build_from_config.hpp"
+#include "small_resnet.hpp"
 #include "channel_mutator.h"
 #include "razor/model_weights.h"
 #include "razor/searcher.h"
@@ -18,27 +19,10 @@ using namespace razor;
 namespace {
 
 std::string autoslim_config(const std::string& mutator_keys = "", const std::string& algorithm_keys = "") {
-  return R"([algorithm]
-type = "autoslim"
-)" + algorithm_keys + R"(
-[algorithm.architecture]
-type = "resnet"
-in_channels = 1
-num_classes = 10
-stem_channels = 8
-widths = [8, 16, 32]
-blocks = [1, 1, 1]
-strides = [1, 2, 2]
-[algorithm.mutator]
-type = "channel"
-input_shape = [1, 8, 8]
-)" + mutator_keys;
+  return test::small_resnet_config("autoslim", algorithm_keys, mutator_keys);
 }
 
-Batch batch() {
-  at::manual_seed(3);
-  return {at::randn({6, 1, 8, 8}), at::randint(0, 10, {6}, at::kLong)};
-}
+Batch batch() { return test::small_batch(); }
 
 std::map<std::string, at::Tensor> grads(torch::nn::Module& m) {
   std::map<std::string, at::Tensor> out;
