@@ -273,8 +273,9 @@ torch::jit::Module to_torchscript(const Module& module) {
   return out;
 }
 
-void save_torchscript(const Module& module, const std::string& path) {
-  torch::jit::Module out = to_torchscript(module);
+void save_torchscript(const Module& module, const std::string& path) { save_script_module(to_torchscript(module), path); }
+
+void save_script_module(const torch::jit::Module& out, const std::string& path) {
   // Written beside the target, then renamed: a reader never sees a half-written file.
   const std::string tmp = path + ".tmp";
   try {

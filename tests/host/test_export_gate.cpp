@@ -1,8 +1,19 @@
 // The export gate: a static model that does not compute what its subnet computed, or whose estimated
-// costs differ from the subnet's, is refused with one line (and the export stage writes nothing).
+// costs differ from the subnet's, is refused with one line (and the export stage writes nothing); the
+// inference module the export also writes.
 #include "razor_doctest.hpp"
 
+#include <ATen/ATen.h>
+#include <torch/nn/modules/activation.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/modules/conv.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/script.h>
+
 #include "export/export_stage.h"
+#include "export/inference_module.h"
+#include "razor/torchscript_export.h"
 #include "test_support.hpp"
 
 using razor::host::check_export_gate;
@@ -25,4 +36,28 @@ TEST_CASE("export gate: equal outputs and costs pass; a difference above 1e-5 or
   r.max_abs_diff_static = 0;
   CHECK(razor::test::error_of([&] { check_export_gate(r, {{"flops", 1000}, {"params", 49}}); }) ==
         "export refused: the static model's params is 50, the subnet's was 49");
+}
+
+TEST_CASE("inference module: frozen, batch norm folded into the convolution, same outputs, loadable again") {
+  torch::nn::Sequential net(torch::nn::Conv2d(torch::nn::Conv2dOptions(1, 4, 3).padding(1)), torch::nn::BatchNorm2d(4),
+                            torch::nn::ReLU(), torch::nn::Flatten(), torch::nn::Linear(4 * 5 * 5, 3));
+  at::manual_seed(0);
+  net->train();
+  net->forward(at::randn({8, 1, 5, 5}));  // running statistics away from 0 and 1
+  net->eval();
+  const torch::jit::Module scripted = razor::to_torchscript(*net);
+  const torch::jit::Module inference = razor::host::inference_module(scripted);
+  const std::string graph = inference.get_method("forward").graph()->toString();
+  CHECK(graph.find("batch_norm") == std::string::npos);
+  CHECK(graph.find("conv2d") != std::string::npos);
+  CHECK(inference.parameters().size() == 0);
+
+  razor::test::TempDir dir("inference_module");
+  razor::save_script_module(inference, dir.file("inference.pt"));
+  torch::jit::Module loaded = torch::jit::load(dir.file("inference.pt"), c10::Device(c10::kCPU));
+  const at::Tensor x = at::randn({2, 1, 5, 5});
+  torch::NoGradGuard no_grad;
+  const at::Tensor expected = net->forward(x);
+  CHECK((loaded.forward({x}).toTensor() - expected).abs().max().item<double>() <= razor::host::kMaxInferenceDiff);
+  CHECK(scripted.parameters().size() > 0);  // left as it was
 }

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include <ATen/ATen.h>
 #include <c10/core/GradMode.h>
@@ -9,6 +10,7 @@
 #include <torch/script.h>
 #include <torch/serialize.h>
 
+#include "export/inference_module.h"
 #include "razor/errors.h"
 #include "razor/model_weights.h"
 #include "razor/subnet_file.h"
@@ -33,6 +35,12 @@ at::Tensor eval_outputs(Algorithm& algorithm, const at::Tensor& inputs) {
 
 double max_abs_diff(const at::Tensor& a, const at::Tensor& b) { return (a - b).abs().max().item<double>(); }
 
+at::Tensor script_outputs(torch::jit::Module module, const at::Tensor& inputs) {
+  c10::NoGradGuard no_grad;
+  module.eval();
+  return module.forward({inputs}).toTensor().cpu();
+}
+
 void write_bytes(const std::string& path, const std::vector<char>& bytes) {
   std::ofstream(path + ".tmp", std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   fs::rename(path + ".tmp", path);
@@ -43,11 +51,13 @@ void write_report(const std::string& path, const ExportReport& r, const std::str
   text += fmt::format("top1 = {:.4f}\nmax_abs_diff_static = {:.6g}\n", r.top1, r.max_abs_diff_static);
   if (r.max_abs_diff_torchscript >= 0)
     text += fmt::format("max_abs_diff_torchscript = {:.6g}\n", r.max_abs_diff_torchscript);
+  if (r.max_abs_diff_inference >= 0)
+    text += fmt::format("max_abs_diff_inference = {:.6g}\n", r.max_abs_diff_inference);
   text += fmt::format("params = {:.0f}\nsupernet_params = {:.0f}\n", r.params, r.supernet_params);
   text += "\n[costs]  # the estimator's, per image\n";
   for (const auto& [k, v] : r.costs) text += fmt::format("{} = {:.0f}\n", k, v);
   text += "\n[file_bytes]\n";
-  for (const char* f : {"model.pt", "subnet.pt"})
+  for (const char* f : {"model.pt", "subnet.pt", "inference.pt"})
     if (fs::exists(dir + "/" + f)) text += fmt::format("\"{}\" = {}\n", f, fs::file_size(dir + "/" + f));
   std::ofstream(path + ".tmp") << text;
   fs::rename(path + ".tmp", path);
@@ -100,6 +110,21 @@ ExportReport run_export(const ExportSetup& s) {
   report.params = count_params(algorithm.model());
   if (s.estimator) report.costs = s.estimator->estimate(algorithm.model(), s.image_shape);
   check_export_gate(report, subnet_costs);
+  // The TorchScript modules are made, and the inference one checked, before anything is written.
+  std::optional<torch::jit::Module> scripted, inference;
+  if (s.torchscript) {
+    algorithm.model().eval();
+    scripted = to_torchscript(algorithm.model());
+    if (s.inference) {
+      inference = inference_module(*scripted);
+      report.max_abs_diff_inference = max_abs_diff(reference, script_outputs(*inference, inputs));
+      if (!(report.max_abs_diff_inference <= kMaxInferenceDiff)) {
+        throw Error(fmt::format("export refused: the inference module's outputs differ from the subnet's by {:.3g} "
+                                "(more than {:g}) on the check images",
+                                report.max_abs_diff_inference, kMaxInferenceDiff));
+      }
+    }
+  }
   report.top1 = evaluate(algorithm, *s.val, s.device).top1;
   fs::create_directories(dir);
 
@@ -109,23 +134,25 @@ ExportReport run_export(const ExportSetup& s) {
   write_bytes(dir + "/check_input.pt", torch::pickle_save(inputs.cpu().clone()));
   write_bytes(dir + "/check_output.pt", torch::pickle_save(fixed));
 
-  if (s.torchscript) {
-    algorithm.model().eval();
-    save_torchscript(algorithm.model(), dir + "/subnet.pt");
-    torch::jit::Module loaded = torch::jit::load(dir + "/subnet.pt", s.device);
-    loaded.eval();
-    c10::NoGradGuard no_grad;
-    const at::Tensor scripted = loaded.forward({inputs}).toTensor().cpu();
-    report.max_abs_diff_torchscript = max_abs_diff(reference, scripted);
+  // Each file is checked as it loads back.
+  if (scripted) {
+    save_script_module(*scripted, dir + "/subnet.pt");
+    report.max_abs_diff_torchscript = max_abs_diff(reference, script_outputs(torch::jit::load(dir + "/subnet.pt", s.device), inputs));
+  }
+  if (inference) {
+    save_script_module(*inference, dir + "/inference.pt");
+    report.max_abs_diff_inference = max_abs_diff(reference, script_outputs(torch::jit::load(dir + "/inference.pt", s.device), inputs));
   }
   write_report(dir + "/report.toml", report, dir);
 
-  log.info("export: max |diff| against the model before export: static {:.3g}, TorchScript {}",
-           report.max_abs_diff_static,
-           report.max_abs_diff_torchscript >= 0 ? fmt::format("{:.3g}", report.max_abs_diff_torchscript) : "-");
+  const auto diff_text = [](double d) { return d >= 0 ? fmt::format("{:.3g}", d) : std::string("-"); };
+  log.info("export: max |diff| against the model before export: static {:.3g}, TorchScript {}, inference {}",
+           report.max_abs_diff_static, diff_text(report.max_abs_diff_torchscript),
+           diff_text(report.max_abs_diff_inference));
   log.info("export: {:.0f} parameters ({:.0f} before export); validation top-1 {:.2f}%", report.params,
            report.supernet_params, report.top1);
-  log.info("export outputs: {0}/model.pt, {0}/subnet.pt (TorchScript), {0}/report.toml", dir);
+  log.info("export outputs in {}: model.pt{}, report.toml", dir,
+           !scripted ? "" : inference ? ", subnet.pt (TorchScript), inference.pt (frozen)" : ", subnet.pt (TorchScript)");
   return report;
 }
 

@@ -2,7 +2,8 @@
 // The export stage: fixes the chosen subnet (unchosen candidates freed, pruned channels sliced away),
 // checks that the static model computes what the model with that subnet set computes (max |diff| <=
 // 1e-5) at the estimator's costs for the subnet — else it refuses and writes nothing — and writes
-// export/: model.pt (LibTorch archive), subnet.pt (TorchScript), subnet.toml,
+// export/: model.pt (LibTorch archive), subnet.pt (TorchScript), inference.pt (TorchScript frozen with
+// batch norm folded, within 1e-4 of the subnet or refused too), subnet.toml,
 // check_input.pt/check_output.pt and report.toml.
 #include <cstdint>
 #include <optional>
@@ -24,6 +25,7 @@ struct ExportSetup {
   const BatchLoader* val = nullptr;
   std::int64_t check_samples = 16;
   bool torchscript = true;
+  bool inference = true;                    // with torchscript: also the frozen inference.pt
   std::vector<std::int64_t> image_shape;    // [1, C, H, W]
   c10::Device device{c10::kCPU};
   std::string work_dir;
@@ -34,6 +36,7 @@ struct ExportReport {
   double top1 = 0;                     // validation accuracy of the exported model
   double max_abs_diff_static = 0;      // supernet with the path vs fixed model
   double max_abs_diff_torchscript = -1;  // vs the TorchScript module reloaded (-1: not written)
+  double max_abs_diff_inference = -1;    // vs the inference module reloaded (-1: not written)
   double params = 0, supernet_params = 0;
   Costs costs;
 };

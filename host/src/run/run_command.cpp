@@ -161,6 +161,7 @@ void run_command(const RunOptions& options) {
   const auto check_samples = export_view->get<std::int64_t>("check_samples");
   if (check_samples <= 0) export_view->fail("check_samples", "must be positive");
   const bool torchscript = export_view->get<bool>("torchscript");
+  const bool inference = export_view->get<bool>("inference");
   if (const auto file = export_view->get<std::string>("subnet"); !file.empty()) {
     if (!has_choices) export_view->fail("subnet", "the model has no choices left to fix");
     export_subnet = load_subnet(file, mutator->groups());
@@ -287,6 +288,7 @@ void run_command(const RunOptions& options) {
     ex.val = &val_loader;
     ex.check_samples = check_samples;
     ex.torchscript = torchscript;
+    ex.inference = inference;
     ex.image_shape = data.image_shape;
     ex.device = settings.device;
     ex.work_dir = work_dir;

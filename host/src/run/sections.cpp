@@ -112,6 +112,8 @@ const std::vector<OptionInfo>& export_() {
       {"subnet", "string", "''", "subnet.toml to export; empty: the search stage's result"},
       {"check_samples", "int", "16", "validation images the equivalence check compares outputs on"},
       {"torchscript", "bool", "true", "also write export/subnet.pt (TorchScript, loadable by Python)"},
+      {"inference", "bool", "true",
+       "with torchscript: also export/inference.pt, frozen, batch norm folded into the convolutions"},
   };
   return o;
 }

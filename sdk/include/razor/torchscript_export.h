@@ -22,4 +22,8 @@ RAZOR_API torch::jit::Module to_torchscript(const torch::nn::Module& module);
 /// to_torchscript() saved to `path` atomically.
 RAZOR_API void save_torchscript(const torch::nn::Module& module, const std::string& path);
 
+/// Saves a TorchScript module to `path` atomically (written beside it, then renamed); throws
+/// razor::Error naming the path when it cannot.
+RAZOR_API void save_script_module(const torch::jit::Module& module, const std::string& path);
+
 }  // namespace razor
