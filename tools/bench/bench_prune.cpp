@@ -14,14 +14,17 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <torch/optim/sgd.h>
+#include <torch/script.h>
 #include <torch/utils.h>
 
 #include "bench_config.h"
 #include "bench_timing.h"
+#include "export/inference_module.h"
 #include "hand_resnet.h"
 #include "razor/algorithm.h"
 #include "razor/estimator.h"
 #include "razor/subnet_file.h"
+#include "razor/torchscript_export.h"
 #include "run/data_setup.h"
 #include "train/optimizer_factory.h"
 
@@ -133,11 +136,16 @@ int main(int argc, char** argv) {
                   {out_channels(slim, "stages.0.conv1.conv.weight"), out_channels(slim, "stages.1.conv1.conv.weight"),
                    out_channels(slim, "stages.2.conv1.conv.weight")});
   hand.eval();
+  // The export's inference.pt of both: TorchScript frozen, batch norm folded.
+  torch::jit::Module full_frozen = razor::host::inference_module(razor::to_torchscript(full->model()));
+  torch::jit::Module slim_frozen = razor::host::inference_module(razor::to_torchscript(slim));
   const at::Tensor images = batch.inputs.narrow(0, 0, 64);
   torch::NoGradGuard no_grad;
   const auto infer_ms = interleaved_median_ms({[&](int) { full->model().forward(images); },
                                                [&](int) { slim.forward(images); },
-                                               [&](int) { hand.forward(images); }},
+                                               [&](int) { hand.forward(images); },
+                                               [&](int) { full_frozen.forward({images}); },
+                                               [&](int) { slim_frozen.forward({images}); }},
                                               50, 7);
   std::printf("inference, batch 64: slimmed to %s (%.0f of %.0f MACs, %.1f %%)\n", razor::subnet_text(best).c_str(),
               best_flops, full_flops, 100 * best_flops / full_flops);
@@ -145,5 +153,9 @@ int main(int argc, char** argv) {
   std::printf("slimmed       %.3f ms  %.2fx of unpruned, %.2fx of hand-written\n", infer_ms[1], infer_ms[1] / infer_ms[0],
               infer_ms[1] / infer_ms[2]);
   std::printf("hand-written  %.3f ms  (same widths)\n", infer_ms[2]);
+  std::printf("inference.pt of the unpruned  %.3f ms  %.2fx of unpruned\n", infer_ms[3], infer_ms[3] / infer_ms[0]);
+  std::printf("inference.pt of the slimmed   %.3f ms  %.2fx of unpruned, %.2fx of hand-written, %.2fx of the unpruned's "
+              "inference.pt\n",
+              infer_ms[4], infer_ms[4] / infer_ms[0], infer_ms[4] / infer_ms[2], infer_ms[4] / infer_ms[3]);
   return 0;
 }

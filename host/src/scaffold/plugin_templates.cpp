@@ -97,90 +97,19 @@ RAZOR_PLUGIN("@NAME@", "0.1.0", "The @NAME@ loss",
               &razor::make_component<@NAME@::@CLASS@>})
 )tpl";
 
-// Written as tests/fake_context.hpp for every kind: the host's config view and build context, reduced
-// to what a unit test needs.
-const char* kFakeContext = R"tpl(#pragma once
-// A stand-in for razor-host's BuildContext in unit tests: options from maps (numbers, strings), and
-// nested components from a callback. razor-host itself also applies declared defaults and reports
-// unknown keys; here every option the component reads must be set.
-#include <functional>
-#include <map>
-#include <string>
-
-#include <razor/sdk.h>
-
-namespace testing_support {
-
-struct Options final : razor::ConfigView {
-  std::map<std::string, double> numbers;
-  std::map<std::string, std::string> strings;
-  std::map<std::string, std::shared_ptr<Options>> tables;
-  std::string name = "component";
-
-  bool has(const std::string& k) const override { return numbers.count(k) || strings.count(k) || tables.count(k); }
-  std::vector<std::string> keys() const override {
-    std::vector<std::string> out;
-    for (const auto& [k, v] : numbers) out.push_back(k);
-    for (const auto& [k, v] : strings) out.push_back(k);
-    for (const auto& [k, v] : tables) out.push_back(k);
-    return out;
-  }
-  double get_double(const std::string& k) const override { return at(numbers, k); }
-  std::int64_t get_int(const std::string& k) const override { return static_cast<std::int64_t>(at(numbers, k)); }
-  bool get_bool(const std::string& k) const override { return at(numbers, k) != 0; }
-  std::string get_string(const std::string& k) const override { return at(strings, k); }
-  std::vector<std::int64_t> get_int_list(const std::string& k) const override { return {get_int(k)}; }
-  std::vector<double> get_double_list(const std::string& k) const override { return {get_double(k)}; }
-  std::vector<std::string> get_string_list(const std::string& k) const override { return {get_string(k)}; }
-  std::shared_ptr<const ConfigView> table(const std::string& k) const override { return at(tables, k); }
-  std::string path() const override { return name; }
-  std::string where(const std::string&) const override { return "test"; }
-
- private:
-  template <class Map>
-  typename Map::mapped_type at(const Map& m, const std::string& k) const {
-    const auto it = m.find(k);
-    if (it == m.end()) throw razor::Error("test: option '" + k + "' is not set");
-    return it->second;
-  }
-};
-
-struct Context final : razor::BuildContext {
-  Options options;
-  std::function<std::shared_ptr<razor::Component>(const std::string& kind)> nested;
-  const razor::ConfigView& config() const override { return options; }
-  std::shared_ptr<razor::Component> build(const razor::ConfigView&, const std::string& kind) const override {
-    if (!nested) throw razor::Error("test: no nested " + kind);
-    return nested(kind);
-  }
-  c10::Device device() const override { return c10::kCPU; }
-  std::uint64_t seed() const override { return 0; }
-  spdlog::logger& logger() const override { throw razor::Error("test: no logger"); }
-};
-
-/// Builds the plugin's first component with `ctx`, as razor-host would through its registry.
-template <class T>
-std::shared_ptr<T> build(const razor::PluginDescriptor* plugin, const Context& ctx) {
-  return std::dynamic_pointer_cast<T>(plugin->components[0].create(ctx));
-}
-
-}  // namespace testing_support
-)tpl";
-
 const char* kLossTest = R"tpl(
 #include <ATen/ATen.h>
 #include <razor/sdk.h>
-
-#include "fake_context.hpp"
+#include <razor/testing/fake_context.h>
 
 extern "C" const razor::PluginDescriptor* RAZOR_PLUGIN_ENTRY();
 
 namespace {
 
 std::shared_ptr<razor::Loss> make_loss(double scale) {
-  testing_support::Context ctx;
+  razor::testing::Context ctx;
   ctx.options.numbers["scale"] = scale;
-  return testing_support::build<razor::Loss>(RAZOR_PLUGIN_ENTRY(), ctx);
+  return razor::testing::build<razor::Loss>(RAZOR_PLUGIN_ENTRY(), ctx);
 }
 
 }  // namespace
@@ -255,17 +184,16 @@ RAZOR_PLUGIN("@NAME@", "0.1.0", "The @NAME@ model",
 const char* kModelTest = R"tpl(
 #include <ATen/ATen.h>
 #include <razor/sdk.h>
-
-#include "fake_context.hpp"
+#include <razor/testing/fake_context.h>
 
 extern "C" const razor::PluginDescriptor* RAZOR_PLUGIN_ENTRY();
 
 namespace {
 
 std::shared_ptr<razor::Model> make_model(double hidden) {
-  testing_support::Context ctx;
+  razor::testing::Context ctx;
   ctx.options.numbers = {{"in_channels", 3}, {"hidden", hidden}, {"num_classes", 5}};
-  return testing_support::build<razor::Model>(RAZOR_PLUGIN_ENTRY(), ctx);
+  return razor::testing::build<razor::Model>(RAZOR_PLUGIN_ENTRY(), ctx);
 }
 
 }  // namespace
@@ -333,7 +261,7 @@ const char* kAlgorithmTest = R"tpl(
 #include <razor/sdk.h>
 #include <torch/nn/modules/linear.h>
 
-#include "fake_context.hpp"
+#include <razor/testing/fake_context.h>
 
 extern "C" const razor::PluginDescriptor* RAZOR_PLUGIN_ENTRY();
 
@@ -346,11 +274,11 @@ struct Linear final : razor::Model {
 };
 
 std::shared_ptr<razor::Algorithm> make_algorithm(double beta, std::shared_ptr<Linear> model) {
-  testing_support::Context ctx;
+  razor::testing::Context ctx;
   ctx.options.numbers["beta"] = beta;
-  ctx.options.tables["architecture"] = std::make_shared<testing_support::Options>();
+  ctx.options.tables["architecture"] = std::make_shared<razor::testing::Options>();
   ctx.nested = [model](const std::string&) { return model; };
-  return testing_support::build<razor::Algorithm>(RAZOR_PLUGIN_ENTRY(), ctx);
+  return razor::testing::build<razor::Algorithm>(RAZOR_PLUGIN_ENTRY(), ctx);
 }
 
 }  // namespace
@@ -462,7 +390,7 @@ const char* kSearcherTest = R"tpl(
 #include <torch/serialize/input-archive.h>
 #include <torch/serialize/output-archive.h>
 
-#include "fake_context.hpp"
+#include <razor/testing/fake_context.h>
 
 extern "C" const razor::PluginDescriptor* RAZOR_PLUGIN_ENTRY();
 
@@ -480,9 +408,9 @@ struct Space final : razor::SearchContext {
 };
 
 std::shared_ptr<razor::Searcher> make_searcher(double max_flops) {
-  testing_support::Context ctx;
+  razor::testing::Context ctx;
   ctx.options.numbers = {{"num_candidates", 25}, {"per_round", 10}, {"max_flops", max_flops}};
-  return testing_support::build<razor::Searcher>(RAZOR_PLUGIN_ENTRY(), ctx);
+  return razor::testing::build<razor::Searcher>(RAZOR_PLUGIN_ENTRY(), ctx);
 }
 
 std::vector<razor::Candidate> score(Space& space, const std::vector<razor::Subnet>& subnets) {
@@ -587,7 +515,6 @@ std::vector<TemplateFile> plugin_templates(const std::string& kind) {
   return {{"CMakeLists.txt", kCMakeLists},
           {"README.md", kReadme},
           {"src/@NAME@.cpp", it->second.source},
-          {"tests/fake_context.hpp", kFakeContext},
           {"tests/test_@NAME@.cpp", std::string(kTestHead) + it->second.test},
           {"configs/@NAME@.toml",
            std::string(kConfigComment) + it->second.top + kConfigCommon + it->second.config}};

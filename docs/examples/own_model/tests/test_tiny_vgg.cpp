@@ -7,19 +7,19 @@
 #include <ATen/ATen.h>
 #include <razor/channel_units.h>
 #include <razor/sdk.h>
+#include <razor/testing/fake_context.h>
 
 #include "../src/tiny_vgg.h"
-#include "fake_context.hpp"
 
 extern "C" const razor::PluginDescriptor* RAZOR_PLUGIN_ENTRY();
 
 namespace {
 
 std::shared_ptr<razor::Model> make_model(double stem_channels) {
-  testing_support::Context ctx;
+  razor::testing::Context ctx;
   ctx.options.numbers = {{"in_channels", 1},         {"num_classes", 10},        {"stem_channels", stem_channels},
                          {"branch1x1_channels", 16}, {"branch3x3_channels", 24}, {"head_channels", 64}};
-  return testing_support::build<razor::Model>(RAZOR_PLUGIN_ENTRY(), ctx);
+  return razor::testing::build<razor::Model>(RAZOR_PLUGIN_ENTRY(), ctx);
 }
 
 const razor::ChannelUnit& unit(const razor::ChannelAnalysis& analysis, const std::string& name) {

@@ -1,16 +1,22 @@
 #pragma once
-// A stand-in for razor-host's BuildContext in unit tests: options from maps (numbers, strings), and
-// nested components from a callback. razor-host itself also applies declared defaults and reports
-// unknown keys; here every option the component reads must be set.
+/// A stand-in for razor-host's BuildContext in a plugin's unit tests: options from maps (numbers,
+/// strings), nested components from a callback. razor-host itself also applies declared defaults and
+/// reports unknown keys; here every option the component reads must be set. Header-only; the projects
+/// `razor-host new-plugin` writes use it.
+///
+/// Example:
+///   razor::testing::Context ctx;
+///   ctx.options.numbers["hidden"] = 32;
+///   auto model = razor::testing::build<razor::Model>(razor_plugin_descriptor(), ctx);
 #include <functional>
 #include <map>
 #include <string>
 
-#include <razor/sdk.h>
+#include "razor/sdk.h"
 
-namespace testing_support {
+namespace razor::testing {
 
-struct Options final : razor::ConfigView {
+struct Options final : ConfigView {
   std::map<std::string, double> numbers;
   std::map<std::string, std::string> strings;
   std::map<std::string, std::shared_ptr<Options>> tables;
@@ -63,4 +69,4 @@ std::shared_ptr<T> build(const razor::PluginDescriptor* plugin, const Context& c
   return std::dynamic_pointer_cast<T>(plugin->components[0].create(ctx));
 }
 
-}  // namespace testing_support
+}  // namespace razor::testing
