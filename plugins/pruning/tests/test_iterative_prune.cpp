@@ -107,6 +107,11 @@ TEST_CASE("iterative_prune: every unit keeps its most important active channels,
   other[kStem] = "8";
   CHECK(test::error_of([&] { widths.set(other); }) ==
         "pruned model: unit 'stem.conv_(0, 8)_8' has 4 channels, not 8 (a pruned model has one subnet)");
+  CHECK(test::error_of([&] { widths.set({{"nope", "1"}}); }) == "pruned model: no prunable channel unit 'nope'");
+  other.erase(kStem);
+  CHECK(test::error_of([&] { widths.set(other); }) == "pruned model: the subnet has no width for unit 'stem.conv_(0, 8)_8'");
+  CHECK(test::error_of([&] { slicer.keep({{kStem, {}}}); }) == "unit stem.conv_(0, 8)_8: no channel to keep");
+  CHECK(test::error_of([&] { slicer.keep({{kStem, {8}}}); }) == "unit stem.conv_(0, 8)_8: channel 8 is out of range 0..7");
   algo.eval();
   torch::NoGradGuard g;
   const at::Tensor pruned = algo.predict(data.inputs);
@@ -180,6 +185,14 @@ TEST_CASE("iterative_prune: bad keep ratios and unit names are one line each") {
     test::build_algorithm(dir, prune_config("", "[algorithm.keep_ratios]\n\"stem.conv_(0, 8)_9\" = 0.5\n"));
   });
   CHECK(typo.find("no prunable channel unit 'stem.conv_(0, 8)_9'; did you mean 'stem.conv_(0, 8)_8'?") != std::string::npos);
+  CHECK(test::error_of([&] { test::build_algorithm(dir, prune_config("step_freq = 0")); })
+            .find("algorithm.step_freq: must be at least 1") != std::string::npos);
+  CHECK(test::error_of([&] { test::build_algorithm(dir, prune_config("prune_times = 0")); })
+            .find("algorithm.prune_times: must be at least 1") != std::string::npos);
+  std::string nas = prune_config("");
+  nas.replace(nas.find("type = \"channel\"\ninput_shape = [1, 8, 8]"), 40, "type = \"nas\"");
+  CHECK(test::error_of([&] { test::build_algorithm(dir, nas); }).find("algorithm.mutator: must be the channel mutator") !=
+        std::string::npos);
   auto b = test::build_algorithm(dir, prune_config("keep_ratio = 0.5", "[algorithm.keep_ratios]\n\"stem.conv_(0, 8)_8\" = 1.0\n"));
   b.algorithm->train();
   as_prune(b).train_step(batch());
