@@ -7,6 +7,7 @@
 
 #include "razor/errors.h"
 #include "run/info_commands.h"
+#include "run/latency_command.h"
 #include "run/new_plugin_command.h"
 #include "run/run_command.h"
 #include "run/space_command.h"
@@ -64,6 +65,19 @@ int main(int argc, char** argv) {
   units_cmd->add_option("--set", units.overrides, "override a value in TOML syntax");
   units_cmd->add_option("--input", units.input, "image shape C,H,W (default: the config's dataset)")->delimiter(',');
 
+  razor::host::LatencyOptions latency;
+  auto* latency_cmd = app.add_subcommand("latency", "measured inference time of a config's model or a TorchScript file");
+  latency_cmd->add_option("target", latency.target, "a TOML config, or a TorchScript file (export/subnet.pt, inference.pt)")
+      ->required();
+  latency_cmd->add_option("--batch", latency.batches, "batch sizes (default 1,8,64)")->delimiter(',');
+  latency_cmd->add_option("--threads", latency.threads, "LibTorch threads (default: all cores)");
+  latency_cmd->add_option("--runs", latency.runs, "timed calls per batch size (default 30)");
+  latency_cmd->add_option("--warmup", latency.warmup, "untimed calls first (default 5)");
+  latency_cmd->add_option("--input", latency.input, "image shape C,H,W (a config: default its dataset's)")->delimiter(',');
+  latency_cmd->add_option("--subnet", latency.subnet, "config: a subnet.toml to apply");
+  latency_cmd->add_option("--weights", latency.weights, "config: a model.pt to load");
+  latency_cmd->add_option("--set", latency.overrides, "config: override a value in TOML syntax");
+  latency_cmd->add_flag("--optimize", latency.optimize, "TorchScript: apply torch::jit::optimize_for_inference after loading");
   razor::host::NewPluginOptions scaffold;
   auto* new_cmd = app.add_subcommand("new-plugin", "write an out-of-tree plugin project to build against the SDK");
   new_cmd->add_option("name", scaffold.name, "plugin and component name (lower_case)")->required();
@@ -90,6 +104,8 @@ int main(int argc, char** argv) {
     if (*space_cmd) razor::host::space_command(space, std::cout);
     units.plugin_paths = plugin_paths;
     if (*units_cmd) razor::host::units_command(units, std::cout);
+    latency.plugin_paths = plugin_paths;
+    if (*latency_cmd) razor::host::latency_command(latency, std::cout);
     if (*new_cmd) razor::host::new_plugin_command(scaffold, std::cout);
     if (*version_cmd) razor::host::version(std::cout);
   } catch (const razor::ConfigError& e) {

@@ -90,5 +90,23 @@ TEST_CASE("L1 pruning on the digits from a trained model: three steps to half th
   CHECK(toml_number(report, "max_abs_diff_torchscript") <= 1e-5);
   CHECK(toml_number(report, "flops") < 0.3 * 774000);  // conv MACs scale with in x out channels
   CHECK(toml_number(report, "top1") > 80.0);
+
+  // razor-host latency on the exported inference file, with LibTorch's inference passes, and on the config.
+  auto lat = run_host("latency " + dir + "/export/inference.pt --input 1,8,8 --optimize --batch 1,4 --runs 3 --warmup 1");
+  INFO(lat.output);
+  CHECK(lat.exit_code == 0);
+  CHECK(lat.output.find("(TorchScript, optimize_for_inference): input [1, 8, 8]") != std::string::npos);
+  CHECK(std::regex_search(lat.output, std::regex("\n    1 +[0-9.]+ +[0-9.]+-[0-9.]+ +[0-9.]+ +[0-9]+\n    4 ")));
+  auto cfg = run_host("latency configs/pruning/l1_resnet_digits.toml --batch 2 --runs 2 --threads 1");
+  CHECK(cfg.exit_code == 0);
+  CHECK(cfg.output.find("input [1, 8, 8], 1 threads") != std::string::npos);
+  auto no_input = run_host("latency " + dir + "/export/inference.pt");
+  CHECK(no_input.exit_code == 2);
+  CHECK(no_input.output == "error: latency: a TorchScript file needs --input C,H,W\n");
+  auto not_script = run_host("latency " + dir + "/export/check_input.pt --input 1,8,8");
+  CHECK(not_script.exit_code == 1);
+  CHECK(not_script.output.rfind("error: latency: " + dir + "/export/check_input.pt is not a TorchScript file LibTorch can load: ", 0) == 0);
+  CHECK(run_host("latency " + dir + "/export/inference.pt --input 1,8,8 --batch 0").output ==
+        "error: latency: --batch: expected positive batch sizes, e.g. 1,8,64\n");
   fs::remove_all(root);
 }
