@@ -108,5 +108,12 @@ TEST_CASE("L1 pruning on the digits from a trained model: three steps to half th
   CHECK(not_script.output.rfind("error: latency: " + dir + "/export/check_input.pt is not a TorchScript file LibTorch can load: ", 0) == 0);
   CHECK(run_host("latency " + dir + "/export/inference.pt --input 1,8,8 --batch 0").output ==
         "error: latency: --batch: expected positive batch sizes, e.g. 1,8,64\n");
+  CHECK(run_host("latency " + dir + "/export/inference.pt --input 1,8,8 --subnet x.toml").output ==
+        "error: latency: --subnet, --weights and --set apply to a config, not a TorchScript file\n");
+  CHECK(run_host("latency configs/pruning/l1_resnet_digits.toml --optimize").output ==
+        "error: latency: --optimize applies to a TorchScript file, not a config\n");
+  CHECK(run_host("latency configs/baseline/resnet_digits.toml --subnet x.toml").output ==
+        "error: latency: configs/baseline/resnet_digits.toml has no choices for --subnet\n");
+  CHECK(run_host("latency nope.pt --input 1,8,8").output == "error: latency: no such file 'nope.pt'\n");
   fs::remove_all(root);
 }

@@ -15,6 +15,7 @@
 #include "build_from_config.hpp"
 #include "criteria.h"
 #include "iterative_prune.h"
+#include "razor/state_archive.h"
 #include "small_resnet.hpp"
 
 using namespace razor;
@@ -175,6 +176,16 @@ TEST_CASE("iterative_prune: its state (step, kept channels) resumes exactly") {
   CHECK(la.at("loss").item<double>() == lr.at("loss").item<double>());
   for (const auto& u : as_prune(a).slicer().units()) CHECK(as_prune(r).slicer().kept(u.name) == as_prune(a).slicer().kept(u.name));
   CHECK(as_prune(a).slicer().active().at(kStem) == 2);
+
+  std::stringstream broken;
+  {
+    torch::serialize::OutputArchive s;
+    write_text(s, "iterative_prune", "2\nno tab here\n");
+    s.save_to(broken);
+  }
+  torch::serialize::InputArchive s;
+  s.load_from(broken);
+  CHECK(test::error_of([&] { r.algorithm->load_state(s); }) == "iterative_prune state: a line without its unit name");
 }
 
 TEST_CASE("iterative_prune: bad keep ratios and unit names are one line each") {
