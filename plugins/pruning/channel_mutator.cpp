@@ -28,6 +28,14 @@ std::vector<double> ascending_ratios(const ConfigView& config, const std::string
 
 }  // namespace
 
+void check_unit_name(const ConfigView& table, const std::string& name, const std::vector<std::string>& names,
+                     const std::string& what) {
+  if (std::find(names.begin(), names.end(), name) != names.end()) return;
+  const std::string close = closest_match(name, names);
+  table.fail(name, fmt::format("no {} '{}'{} (`razor-host units CONFIG` lists them)", what, name,
+                               close.empty() ? "" : fmt::format("; did you mean '{}'?", close)));
+}
+
 ChannelMutator::ChannelMutator(const BuildContext& ctx)
     : input_shape_(ctx.config().get<std::vector<std::int64_t>>("input_shape")),
       ratios_(ascending_ratios(ctx.config(), "ratios")),
@@ -61,12 +69,8 @@ void ChannelMutator::prepare(Model& model) {
   for (const auto& u : analysis_.units) names.push_back(u.name);
   std::map<std::string, std::vector<double>> own_ratios;
   for (const auto& name : overrides_->keys()) {
+    check_unit_name(*overrides_, name, names, "channel unit");
     const auto it = std::find(names.begin(), names.end(), name);
-    if (it == names.end()) {
-      const std::string close = closest_match(name, names);
-      overrides_->fail(name, fmt::format("no channel unit '{}'{} (`razor-host units CONFIG` lists them)", name,
-                                         close.empty() ? "" : fmt::format("; did you mean '{}'?", close)));
-    }
     ChannelUnit& unit = analysis_.units[static_cast<std::size_t>(it - names.begin())];
     const auto table = overrides_->table(name);
     for (const auto& key : table->keys()) {

@@ -14,6 +14,11 @@
 
 namespace razor::pruning {
 
+/// Refuses `name` (a key of `table`) unless it is one of `names`: "no <what> '<name>'; did you mean
+/// '<closest>'? (`razor-host units CONFIG` lists them)".
+void check_unit_name(const ConfigView& table, const std::string& name, const std::vector<std::string>& names,
+                     const std::string& what);
+
 class ChannelMutator final : public Mutator {
  public:
   explicit ChannelMutator(const BuildContext& ctx);

@@ -1,13 +1,11 @@
 #include "iterative_prune.h"
 
 #include <algorithm>
-#include <numeric>
 #include <sstream>
 
 #include <ATen/ATen.h>
 #include <fmt/format.h>
 
-#include "razor/closest_match.h"
 #include "razor/errors.h"
 #include "razor/state_archive.h"
 
@@ -60,11 +58,7 @@ IterativePrune::IterativePrune(const BuildContext& ctx)
   for (const auto& u : slicer.units()) names.push_back(u.name);
   const auto own = c.table("keep_ratios");
   for (const auto& name : own->keys()) {
-    if (std::find(names.begin(), names.end(), name) == names.end()) {
-      const std::string close = closest_match(name, names);
-      own->fail(name, fmt::format("no prunable channel unit '{}'{} (`razor-host units CONFIG` lists them)", name,
-                                  close.empty() ? "" : fmt::format("; did you mean '{}'?", close)));
-    }
+    check_unit_name(*own, name, names, "prunable channel unit");
     unit_keep_ratios_[name] = own->get<double>(name);
     check_ratio(*own, name, unit_keep_ratios_[name]);
   }
