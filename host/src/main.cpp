@@ -8,6 +8,7 @@
 #include "razor/errors.h"
 #include "run/info_commands.h"
 #include "run/latency_command.h"
+#include "run/latency_table_command.h"
 #include "run/new_plugin_command.h"
 #include "run/run_command.h"
 #include "run/space_command.h"
@@ -78,6 +79,21 @@ int main(int argc, char** argv) {
   latency_cmd->add_option("--weights", latency.weights, "config: a model.pt to load");
   latency_cmd->add_option("--set", latency.overrides, "config: override a value in TOML syntax");
   latency_cmd->add_flag("--optimize", latency.optimize, "TorchScript: apply torch::jit::optimize_for_inference after loading");
+  razor::host::LatencyTableOptions table;
+  auto* table_cmd = app.add_subcommand(
+      "latency-table", "measure a latency table of a config's search space (for search.latency_table) and check it");
+  table_cmd->add_option("config", table.config, "TOML config file with a search space")->required();
+  table_cmd->add_option("--set", table.overrides, "override a value in TOML syntax");
+  table_cmd->add_option("--input", table.input, "image shape C,H,W (default: the config's dataset)")->delimiter(',');
+  table_cmd->add_option("-o,--out", table.out, "table file (default work_dirs/<config name>/latency_table.toml)");
+  table_cmd->add_option("--form", table.form, "what is timed: inference (frozen TorchScript, default) or eager");
+  table_cmd->add_option("--batch", table.batch, "batch size the latencies are for (default 1)");
+  table_cmd->add_option("--threads", table.threads, "LibTorch threads (default: all cores)");
+  table_cmd->add_option("--runs", table.runs, "timed calls per measurement (default 30)");
+  table_cmd->add_option("--warmup", table.warmup, "untimed calls first (default 5)");
+  table_cmd->add_option("--repeats", table.repeats, "fresh models timed per entry, median kept (default 3)");
+  table_cmd->add_option("--samples", table.samples, "random subnets the prediction is checked on (default 10)");
+  table_cmd->add_option("--seed", table.seed, "seed of those subnets (default 0)");
   razor::host::NewPluginOptions scaffold;
   auto* new_cmd = app.add_subcommand("new-plugin", "write an out-of-tree plugin project to build against the SDK");
   new_cmd->add_option("name", scaffold.name, "plugin and component name (lower_case)")->required();
@@ -106,6 +122,8 @@ int main(int argc, char** argv) {
     if (*units_cmd) razor::host::units_command(units, std::cout);
     latency.plugin_paths = plugin_paths;
     if (*latency_cmd) razor::host::latency_command(latency, std::cout);
+    table.plugin_paths = plugin_paths;
+    if (*table_cmd) razor::host::latency_table_command(table, std::cout);
     if (*new_cmd) razor::host::new_plugin_command(scaffold, std::cout);
     if (*version_cmd) razor::host::version(std::cout);
   } catch (const razor::ConfigError& e) {

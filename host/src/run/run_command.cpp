@@ -14,6 +14,7 @@
 #include <ATen/Parallel.h>
 #include <c10/core/GradMode.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "config/config_loader.h"
 #include "config/toml_config_view.h"
@@ -157,6 +158,14 @@ void run_command(const RunOptions& options) {
   // Built (and so checked) whenever configured, even for a run without the search stage.
   if (search_stage || search_view->has("searcher"))
     searcher = HostContext(*registry, search_view, settings).build<Searcher>("searcher");
+  std::optional<LatencyTable> latency_table;
+  if (const auto file = search_view->get<std::string>("latency_table"); !file.empty()) {
+    if (!has_choices) search_view->fail("latency_table", "the model has no choices, so no subnet to predict");
+    if (!std::filesystem::is_regular_file(file))
+      search_view->fail("latency_table", fmt::format("no such file '{}' (build it with: razor-host latency-table {})", file,
+                                                     options.config));
+    latency_table = load_latency_table(file, mutator->groups());
+  }
   std::optional<Subnet> export_subnet;
   const auto check_samples = export_view->get<std::int64_t>("check_samples");
   if (check_samples <= 0) export_view->fail("check_samples", "must be positive");
@@ -174,6 +183,11 @@ void run_command(const RunOptions& options) {
   TrainerSetup setup;
   setup.train = std::move(data.train);
   setup.val = std::move(data.val);
+  if (latency_table &&
+      !std::equal(latency_table->input.begin(), latency_table->input.end(), data.image_shape.begin() + 1, data.image_shape.end()))
+    search_view->fail("latency_table", fmt::format("the table was measured for images [{}], the data has [{}]",
+                                                   fmt::join(latency_table->input, ", "),
+                                                   fmt::join(data.image_shape.begin() + 1, data.image_shape.end(), ", ")));
 
   algorithm->to(settings.device);
   auto optimizer_view = section(*root, "optimizer", sections::optimizer());
@@ -269,6 +283,7 @@ void run_command(const RunOptions& options) {
     search.algorithm = algorithm.get();
     search.searcher = searcher.get();
     search.estimator = estimator.get();
+    search.latency = latency_table ? &*latency_table : nullptr;
     search.scorer = &*scorer;
     search.image_shape = data.image_shape;
     search.work_dir = work_dir;

@@ -95,6 +95,8 @@ const std::vector<OptionInfo>& search() {
       {"calibrate_samples", "int", "1024",
        "recalibrate batch-norm statistics on this many training images before scoring each subnet (0: off)"},
       {"norm_training", "bool", "false", "score with batch statistics instead (the alternative to calibration)"},
+      {"latency_table", "string", "''",
+       "a table from `razor-host latency-table`: adds the cost latency_ms (predicted) for constraints and targets"},
   };
   return o;
 }

@@ -48,6 +48,9 @@ Inspected inspect_config(const SpaceOptions& options) {
   settings.logger = make_logger();
   HostContext ctx(*in.registry, root, settings);
   in.algorithm = ctx.build<Algorithm>("algorithm");
+  in.build_algorithm = [registry = in.registry, root, settings] {
+    return HostContext(*registry, root, settings).build<Algorithm>("algorithm");
+  };
   if (root->has("estimator")) in.estimator = ctx.build<Estimator>("estimator");
   if (!options.input.empty()) {
     if (options.input.size() != 3) throw ConfigError("--input: expected C,H,W (e.g. 3,224,224)");

@@ -3,6 +3,7 @@
 // group with its choices, the number of subnets, and the range of each estimated cost.
 // `razor-host units CONFIG`: the channel units of a config's model, as channel pruning finds them.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -28,6 +29,8 @@ struct Inspected {
   std::shared_ptr<Algorithm> algorithm;
   std::shared_ptr<Estimator> estimator;  // null when the config has none
   std::vector<std::int64_t> image_shape;  // [1, C, H, W]
+  /// A fresh algorithm from the same config (new random weights), e.g. to fix a subnet on a copy.
+  std::function<std::shared_ptr<Algorithm>()> build_algorithm;
 };
 
 Inspected inspect_config(const SpaceOptions& options);

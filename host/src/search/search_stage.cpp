@@ -22,17 +22,24 @@ namespace razor::host {
 namespace {
 
 // Costs of subnets, measured once each: the current path of the supernet is what a sliced subnet runs.
+// A latency table adds latency_ms, its prediction for the subnet.
 class CostTable final : public SearchContext {
  public:
-  CostTable(Mutator& mutator, Algorithm& algorithm, Estimator* estimator, std::vector<std::int64_t> shape)
-      : mutator_(mutator), algorithm_(algorithm), estimator_(estimator), shape_(std::move(shape)) {}
+  CostTable(Mutator& mutator, Algorithm& algorithm, Estimator* estimator, const LatencyTable* latency,
+            std::vector<std::int64_t> shape)
+      : mutator_(mutator), algorithm_(algorithm), estimator_(estimator), latency_(latency), shape_(std::move(shape)) {}
   const std::vector<SearchGroup>& groups() const override { return mutator_.groups(); }
+  bool available() const { return estimator_ || latency_; }
   Costs costs(const Subnet& subnet) override {
-    if (!estimator_) throw Error("the search needs costs but the config has no [estimator] (e.g. type = 'flops')");
+    if (!available())
+      throw Error("the search needs costs but the config has no [estimator] (e.g. type = 'flops') and no search.latency_table");
     auto [it, added] = cache_.try_emplace(subnet);
     if (added) {
-      mutator_.set(subnet);
-      it->second = estimator_->estimate(algorithm_.model(), shape_);
+      if (estimator_) {
+        mutator_.set(subnet);
+        it->second = estimator_->estimate(algorithm_.model(), shape_);
+      }
+      if (latency_) it->second["latency_ms"] = latency_->predict(subnet);
     }
     return it->second;
   }
@@ -41,6 +48,7 @@ class CostTable final : public SearchContext {
   Mutator& mutator_;
   Algorithm& algorithm_;
   Estimator* estimator_;
+  const LatencyTable* latency_;
   std::vector<std::int64_t> shape_;
   std::map<Subnet, Costs> cache_;
 };
@@ -97,7 +105,7 @@ void save_state(const std::string& file, const Searcher& searcher,
 Candidate run_search(const SearchSetup& s) {
   Mutator& mutator = *s.algorithm->mutator();
   auto& log = *s.logger;
-  CostTable costs(mutator, *s.algorithm, s.estimator, s.image_shape);
+  CostTable costs(mutator, *s.algorithm, s.estimator, s.latency, s.image_shape);
   fs::create_directories(s.work_dir + "/search");
   const std::string state_file = s.work_dir + "/search/state.pt";
   const std::string metrics_file = s.work_dir + "/metrics.jsonl";
@@ -125,6 +133,10 @@ Candidate run_search(const SearchSetup& s) {
   rewrite_search_metrics(metrics_file, all);
   log.info("search: {} groups, {:.4g} subnets; scoring on validation images", mutator.groups().size(),
            space_size(mutator.groups()));
+  if (const LatencyTable* t = s.latency) {
+    log.info("search: latency_ms predicted by a table of {} (batch {}, {} threads, {} form, {}; median error {:.1f}% "
+             "on {} subnets)", t->config, t->batch, t->threads, t->form, t->machine, 100.0 * t->median_error, t->samples);
+  }
 
   std::ofstream metrics(metrics_file, std::ios::app);
   const auto start = std::chrono::steady_clock::now();
@@ -132,7 +144,7 @@ Candidate run_search(const SearchSetup& s) {
   for (auto proposals = s.searcher->propose(costs); !proposals.empty(); proposals = s.searcher->propose(costs)) {
     std::vector<Candidate> scored;
     for (const auto& subnet : proposals) {
-      Candidate c{subnet, 0.0, s.estimator ? costs.costs(subnet) : Costs{}};
+      Candidate c{subnet, 0.0, costs.available() ? costs.costs(subnet) : Costs{}};
       c.score = s.scorer->score(subnet).top1;
       scored.push_back(std::move(c));
     }

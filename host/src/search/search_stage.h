@@ -1,6 +1,6 @@
 #pragma once
 // The search stage: asks the searcher for subnets, scores them (SubnetScorer) and costs them (the
-// estimator), logs every candidate to metrics.jsonl, checkpoints after every round, and writes
+// estimator; latency_ms predicted by a latency table), logs every candidate to metrics.jsonl, checkpoints after every round, and writes
 // subnet.toml and search/candidates.svg.
 #include <cstdint>
 #include <string>
@@ -10,6 +10,7 @@
 
 #include "razor/estimator.h"
 #include "razor/searcher.h"
+#include "search/latency_table.h"
 #include "search/subnet_scorer.h"
 
 namespace razor::host {
@@ -18,6 +19,7 @@ struct SearchSetup {
   Algorithm* algorithm = nullptr;
   Searcher* searcher = nullptr;
   Estimator* estimator = nullptr;  // may be null: then constraints cannot be checked
+  const LatencyTable* latency = nullptr;  // may be null; else costs include latency_ms
   SubnetScorer* scorer = nullptr;
   std::vector<std::int64_t> image_shape;  // [1, C, H, W]
   std::string work_dir;
