@@ -1,0 +1,113 @@
+// End to end through razor-host: a latency table of the SPOS digits space, an evolution search under a
+// latency_ms limit that no candidate exceeds (each candidate's latency_ms is the table's prediction),
+// and the refusals of tables that do not fit the run.
+#include <algorithm>
+#include <filesystem>
+#include <regex>
+
+#include "host_process.h"
+#include "razor_doctest.hpp"
+#include "search/latency_table.h"
+
+namespace {
+
+const std::string kSpos = "configs/spos/spos_shufflenet_digits.toml";
+// Few timings: the test checks the pipeline, not the machine.
+const std::string kQuickTable = " --batch 4 --runs 2 --warmup 1 --repeats 1";
+
+std::vector<razor::SearchGroup> spos_groups() {
+  std::vector<razor::SearchGroup> groups;
+  for (int i = 0; i < 6; ++i)
+    groups.push_back({"blocks." + std::to_string(i), {"shuffle_3x3", "shuffle_5x5", "shuffle_7x7", "shuffle_xception"}, {}});
+  return groups;
+}
+
+razor::Subnet subnet_of(const std::string& line) {
+  razor::Subnet s;
+  const std::regex pair("\"(blocks\\.[0-9]+)\":\"([a-z0-9_]+)\"");
+  for (std::sregex_iterator it(line.begin(), line.end(), pair), end; it != end; ++it) s[(*it)[1]] = (*it)[2];
+  return s;
+}
+
+double json_number(const std::string& line, const std::string& key) {
+  std::smatch m;
+  REQUIRE(std::regex_search(line, m, std::regex("\"" + key + "\":([-0-9.eE+]+)")));
+  return std::stod(m[1]);
+}
+
+}  // namespace
+
+TEST_CASE("a latency table of the SPOS space bounds an evolution search's latency_ms") {
+  const std::string root = temp_dir("latency_table"), table_file = root + "/table.toml";
+  auto built = run_host("latency-table " + kSpos + kQuickTable + " --samples 2 -o " + table_file);
+  INFO(built.output);
+  REQUIRE(built.exit_code == 0);
+  CHECK(built.output.find("  blocks.5: shuffle_3x3 ") != std::string::npos);
+  CHECK(built.output.find("prediction error on 2 random subnets: median ") != std::string::npos);
+  const razor::host::LatencyTable table = razor::host::load_latency_table(table_file, spos_groups());
+  CHECK(table.batch == 4);
+  CHECK(table.form == "inference");
+  CHECK(table.samples == 2);
+  CHECK(table.delta_ms.at("blocks.3").at("shuffle_7x7") == 0.0);  // the reference: each group's middle choice
+  CHECK(table.base_ms > 0);
+
+  // An untrained supernet searched under a limit halfway between the fastest and slowest predictions:
+  // every candidate within it, each at exactly the table's prediction for its subnet.
+  double fastest = table.base_ms, slowest = table.base_ms;
+  for (const auto& [group, row] : table.delta_ms) {
+    fastest += std::min_element(row.begin(), row.end(), [](auto& a, auto& b) { return a.second < b.second; })->second;
+    slowest += std::max_element(row.begin(), row.end(), [](auto& a, auto& b) { return a.second < b.second; })->second;
+  }
+  const double limit = 0.5 * (fastest + slowest);
+  const std::string dir = root + "/search";
+  auto r = run_host("run " + kSpos + " --work-dir " + dir + " --set \"stages=['search']\" --set search.calibrate_samples=64" +
+                    " --set \"search.latency_table='" + table_file + "'\"" +
+                    " --set \"search.searcher.constraints={latency_ms=" + std::to_string(limit) + "}\"" +
+                    " --set search.searcher.generations=2 --set search.searcher.num_candidates=6" +
+                    " --set search.searcher.top_k=3 --set search.searcher.num_mutation=2 --set search.searcher.num_crossover=2");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.find("search: latency_ms predicted by a table of " + kSpos + " (batch 4,") != std::string::npos);
+  const auto candidates = lines_of(dir + "/metrics.jsonl", "\"type\":\"search\"");
+  CHECK(candidates.size() >= 6);
+  for (const auto& line : candidates) {
+    const double predicted = table.predict(subnet_of(line));
+    CHECK(json_number(line, "latency_ms") <= limit);
+    CHECK(json_number(line, "latency_ms") == doctest::Approx(predicted).epsilon(1e-5));
+  }
+}
+
+TEST_CASE("latency tables that do not fit the run, and bad latency-table options, are one line each") {
+  const std::string root = temp_dir("latency_table_bad");
+  const std::string search = " --set \"stages=['search']\" --set \"search.latency_table='";
+  auto missing = run_host("run " + kSpos + " --work-dir " + root + "/a" + search + root + "/none.toml'\"");
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.output == "error: --set search.latency_table='" + root + "/none.toml': search.latency_table: no such file '" + root +
+                              "/none.toml' (build it with: razor-host latency-table " + kSpos + ")\n");
+
+  // A table of another image size (the digits are 8x8).
+  auto t16 = run_host("latency-table " + kSpos + kQuickTable + " --samples 0 --input 1,16,16 -o " + root + "/t16.toml");
+  INFO(t16.output);
+  REQUIRE(t16.exit_code == 0);
+  auto other_size = run_host("run " + kSpos + " --work-dir " + root + "/b" + search + root + "/t16.toml'\"");
+  CHECK(other_size.exit_code == 2);
+  CHECK(other_size.output == "error: --set search.latency_table='" + root + "/t16.toml'" +
+                                 ": search.latency_table: the table was measured for images [1, 16, 16], the data has [1, 8, 8]\n");
+  CHECK(!std::filesystem::exists(root + "/b"));
+
+  // A table of another search space (AutoSlim's channel groups).
+  const std::string slim = "configs/pruning/autoslim_mobilenet_v2_digits.toml";
+  REQUIRE(run_host("latency-table " + slim + kQuickTable + " --samples 0 -o " + root + "/slim.toml").exit_code == 0);
+  auto other_space = run_host("run " + kSpos + " --work-dir " + root + "/c" + search + root + "/slim.toml'\"");
+  CHECK(other_space.exit_code == 2);
+  CHECK(other_space.output.find("error: " + root + "/slim.toml:") == 0);
+  CHECK(other_space.output.find("' is not in this search space (the table was measured for another; rebuild it") !=
+        std::string::npos);
+
+  CHECK(run_host("latency-table " + kSpos + " --form fast").output ==
+        "error: latency-table: --form: expected inference or eager, got 'fast'\n");
+  CHECK(run_host("latency-table " + kSpos + " --repeats 0").output == "error: latency-table: --repeats must be positive\n");
+  CHECK(run_host("latency-table configs/baseline/resnet_digits.toml").output ==
+        "error: latency-table: configs/baseline/resnet_digits.toml has no search space (its model has no choices)\n");
+  CHECK(run_host("latency-table nope.toml").output == "error: latency-table: no such file 'nope.toml'\n");
+}
