@@ -58,7 +58,7 @@ TEST_CASE("a latency table of the SPOS space bounds an evolution search's latenc
     fastest += std::min_element(row.begin(), row.end(), [](auto& a, auto& b) { return a.second < b.second; })->second;
     slowest += std::max_element(row.begin(), row.end(), [](auto& a, auto& b) { return a.second < b.second; })->second;
   }
-  const double limit = 0.5 * (fastest + slowest);
+  const double limit = std::stod(std::to_string(0.5 * (fastest + slowest)));  // as the run reads it
   const std::string dir = root + "/search";
   auto r = run_host("run " + kSpos + " --work-dir " + dir + " --set \"stages=['search']\" --set search.calibrate_samples=64" +
                     " --set \"search.latency_table='" + table_file + "'\"" +
@@ -72,7 +72,7 @@ TEST_CASE("a latency table of the SPOS space bounds an evolution search's latenc
   CHECK(candidates.size() >= 6);
   for (const auto& line : candidates) {
     const double predicted = table.predict(subnet_of(line));
-    CHECK(json_number(line, "latency_ms") <= limit);
+    CHECK(predicted <= limit);
     CHECK(json_number(line, "latency_ms") == doctest::Approx(predicted).epsilon(1e-5));
   }
 }
