@@ -90,6 +90,11 @@ TEST_CASE("L1 pruning on the digits from a trained model: three steps to half th
   CHECK(toml_number(report, "max_abs_diff_torchscript") <= 1e-5);
   CHECK(toml_number(report, "flops") < 0.3 * 774000);  // conv MACs scale with in x out channels
   CHECK(toml_number(report, "top1") > 80.0);
+  // Is it faster? The original is the unpruned model: its FLOPs are the baseline's.
+  CHECK(toml_number(report, "original_flops") == doctest::Approx(774282));
+  CHECK(report.find("\nbatches = [1, 64]\n") != std::string::npos);
+  CHECK(std::regex_search(report, std::regex("\nexport_inference_ms = \\[[0-9.e-]+, [0-9.e-]+\\]\n")));
+  CHECK(r.output.find("export: is it faster? the export against the original (largest subnet)") != std::string::npos);
 
   // razor-host latency on the exported inference file, with LibTorch's inference passes, and on the config.
   auto lat = run_host("latency " + dir + "/export/inference.pt --input 1,8,8 --optimize --batch 1,4 --runs 3 --warmup 1");

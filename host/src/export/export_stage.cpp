@@ -15,6 +15,7 @@
 #include "razor/model_weights.h"
 #include "razor/subnet_file.h"
 #include "razor/torchscript_export.h"
+#include "run/text_file.h"
 
 namespace fs = std::filesystem;
 
@@ -59,8 +60,8 @@ void write_report(const std::string& path, const ExportReport& r, const std::str
   text += "\n[file_bytes]\n";
   for (const char* f : {"model.pt", "subnet.pt", "inference.pt"})
     if (fs::exists(dir + "/" + f)) text += fmt::format("\"{}\" = {}\n", f, fs::file_size(dir + "/" + f));
-  std::ofstream(path + ".tmp") << text;
-  fs::rename(path + ".tmp", path);
+  if (r.speed) text += speed_toml(*r.speed);
+  write_text_file(path, text);
 }
 
 }  // namespace
@@ -143,6 +144,13 @@ ExportReport run_export(const ExportSetup& s) {
     save_script_module(*inference, dir + "/inference.pt");
     report.max_abs_diff_inference = max_abs_diff(reference, script_outputs(torch::jit::load(dir + "/inference.pt", s.device), inputs));
   }
+  if (s.speed && has_choices) {
+    if (s.device.is_cpu()) {
+      report.speed = compare_speed(*s.speed, algorithm.model(), inference ? &*inference : nullptr);
+    } else {
+      log.info("export: the speed report times on the CPU only; skipped on {}", s.device.str());
+    }
+  }
   write_report(dir + "/report.toml", report, dir);
 
   const auto diff_text = [](double d) { return d >= 0 ? fmt::format("{:.3g}", d) : std::string("-"); };
@@ -151,6 +159,10 @@ ExportReport run_export(const ExportSetup& s) {
            diff_text(report.max_abs_diff_inference));
   log.info("export: {:.0f} parameters ({:.0f} before export); validation top-1 {:.2f}%", report.params,
            report.supernet_params, report.top1);
+  if (report.speed) {
+    for (const auto& line : speed_lines(*report.speed)) log.info("export: {}", line);
+    if (!report.speed->warning.empty()) log.warn("export: {}", report.speed->warning);
+  }
   log.info("export outputs in {}: model.pt{}, report.toml", dir,
            !scripted ? "" : inference ? ", subnet.pt (TorchScript), inference.pt (frozen)" : ", subnet.pt (TorchScript)");
   return report;

@@ -4,7 +4,7 @@
 // 1e-5) at the estimator's costs for the subnet — else it refuses and writes nothing — and writes
 // export/: model.pt (LibTorch archive), subnet.pt (TorchScript), inference.pt (TorchScript frozen with
 // batch norm folded, within 1e-4 of the subnet or refused too), subnet.toml,
-// check_input.pt/check_output.pt and report.toml.
+// check_input.pt/check_output.pt and report.toml (with the speed report, when asked).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -12,6 +12,7 @@
 
 #include <spdlog/logger.h>
 
+#include "export/speed_report.h"
 #include "razor/estimator.h"
 #include "search/subnet_scorer.h"
 
@@ -30,6 +31,7 @@ struct ExportSetup {
   c10::Device device{c10::kCPU};
   std::string work_dir;
   spdlog::logger* logger = nullptr;
+  std::optional<SpeedSetup> speed;          // after a search or pruning: the "is it faster?" report
 };
 
 struct ExportReport {
@@ -39,6 +41,7 @@ struct ExportReport {
   double max_abs_diff_inference = -1;    // vs the inference module reloaded (-1: not written)
   double params = 0, supernet_params = 0;
   Costs costs;
+  std::optional<SpeedReport> speed;
 };
 
 ExportReport run_export(const ExportSetup& setup);

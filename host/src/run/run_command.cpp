@@ -171,6 +171,16 @@ void run_command(const RunOptions& options) {
   if (check_samples <= 0) export_view->fail("check_samples", "must be positive");
   const bool torchscript = export_view->get<bool>("torchscript");
   const bool inference = export_view->get<bool>("inference");
+  SpeedSetup speed;
+  speed.batches = export_view->get<std::vector<std::int64_t>>("speed_batches");
+  speed.runs = export_view->get<std::int64_t>("speed_runs");
+  if (std::any_of(speed.batches.begin(), speed.batches.end(), [](auto b) { return b < 1; }))
+    export_view->fail("speed_batches", "expected positive batch sizes, e.g. [1, 64]");
+  if (speed.runs < 1) export_view->fail("speed_runs", "must be positive");
+  speed.estimator = estimator.get();
+  speed.build_original = [&registry, root, &settings] {
+    return HostContext(*registry, root, settings).build<Algorithm>("algorithm");
+  };
   if (const auto file = export_view->get<std::string>("subnet"); !file.empty()) {
     if (!has_choices) export_view->fail("subnet", "the model has no choices left to fix");
     export_subnet = load_subnet(file, mutator->groups());
@@ -305,9 +315,11 @@ void run_command(const RunOptions& options) {
     ex.torchscript = torchscript;
     ex.inference = inference;
     ex.image_shape = data.image_shape;
+    speed.image_shape = data.image_shape;
     ex.device = settings.device;
     ex.work_dir = work_dir;
     ex.logger = &log;
+    if (!speed.batches.empty()) ex.speed = speed;
     const ExportReport r = run_export(ex);
     if (export_subnet) log.info("result: subnet {}", subnet_text(*export_subnet));
     log.info("result: validation top-1 {:.2f}%, {}; files in {}/export", r.top1,

@@ -1,11 +1,11 @@
 #include "search/pareto_svg.h"
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <numeric>
 
 #include <fmt/format.h>
+
+#include "run/text_file.h"
 
 namespace razor::host {
 namespace {
@@ -84,9 +84,7 @@ void write_pareto_svg(const std::string& path, const std::vector<Candidate>& can
   }
   svg += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#d62728\">— Pareto front</text>\n", width - right - 150, top + 10);
   svg += fmt::format("<text x=\"{}\" y=\"{}\">○ chosen</text>\n</svg>\n", width - right - 150, top + 26);
-  const std::string tmp = path + ".tmp";
-  std::ofstream(tmp) << svg;
-  std::filesystem::rename(tmp, path);
+  write_text_file(path, svg);
 }
 
 }  // namespace razor::host
