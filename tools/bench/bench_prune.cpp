@@ -139,13 +139,15 @@ int main(int argc, char** argv) {
   // The export's inference.pt of both: TorchScript frozen, batch norm folded.
   torch::jit::Module full_frozen = razor::host::inference_module(razor::to_torchscript(full->model()));
   torch::jit::Module slim_frozen = razor::host::inference_module(razor::to_torchscript(slim));
+  torch::jit::Module slim_frozen_nhwc = razor::host::inference_module(razor::to_torchscript(slim), /*channels_last=*/true);
   const at::Tensor images = batch.inputs.narrow(0, 0, 64);
   torch::NoGradGuard no_grad;
   const auto infer_ms = interleaved_median_ms({[&](int) { full->model().forward(images); },
                                                [&](int) { slim.forward(images); },
                                                [&](int) { hand.forward(images); },
                                                [&](int) { full_frozen.forward({images}); },
-                                               [&](int) { slim_frozen.forward({images}); }},
+                                               [&](int) { slim_frozen.forward({images}); },
+                                               [&](int) { slim_frozen_nhwc.forward({images}); }},
                                               50, 7);
   std::printf("inference, batch 64: slimmed to %s (%.0f of %.0f MACs, %.1f %%)\n", razor::subnet_text(best).c_str(),
               best_flops, full_flops, 100 * best_flops / full_flops);
@@ -157,5 +159,8 @@ int main(int argc, char** argv) {
   std::printf("inference.pt of the slimmed   %.3f ms  %.2fx of unpruned, %.2fx of hand-written, %.2fx of the unpruned's "
               "inference.pt\n",
               infer_ms[4], infer_ms[4] / infer_ms[0], infer_ms[4] / infer_ms[2], infer_ms[4] / infer_ms[3]);
+  std::printf("the same, channels-last       %.3f ms  %.2fx of unpruned, %.2fx of hand-written, %.2fx of the unpruned's "
+              "inference.pt\n",
+              infer_ms[5], infer_ms[5] / infer_ms[0], infer_ms[5] / infer_ms[2], infer_ms[5] / infer_ms[3]);
   return 0;
 }

@@ -12,6 +12,7 @@
 
 #include <spdlog/logger.h>
 
+#include "export/inference_module.h"
 #include "export/speed_report.h"
 #include "razor/estimator.h"
 #include "search/subnet_scorer.h"
@@ -27,6 +28,8 @@ struct ExportSetup {
   std::int64_t check_samples = 16;
   bool torchscript = true;
   bool inference = true;                    // with torchscript: also the frozen inference.pt
+  std::string inference_layout = "auto";    // contiguous, channels_last, or auto (the faster, timed)
+  std::vector<std::int64_t> layout_batches{1, 64};  // auto times both layouts at these batch sizes
   std::vector<std::int64_t> image_shape;    // [1, C, H, W]
   c10::Device device{c10::kCPU};
   std::string work_dir;
@@ -39,6 +42,7 @@ struct ExportReport {
   double max_abs_diff_static = 0;      // supernet with the path vs fixed model
   double max_abs_diff_torchscript = -1;  // vs the TorchScript module reloaded (-1: not written)
   double max_abs_diff_inference = -1;    // vs the inference module reloaded (-1: not written)
+  LayoutChoice inference_layout;         // the inference module's memory layout, and why
   double params = 0, supernet_params = 0;
   Costs costs;
   std::optional<SpeedReport> speed;

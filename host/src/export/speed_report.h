@@ -40,8 +40,10 @@ struct SpeedReport {
   std::string warning;                 // empty: none
 };
 
-/// Times `exported` (fixed, eval mode) and, if given, its inference module against the original.
-SpeedReport compare_speed(const SpeedSetup& setup, Model& exported, const torch::jit::Module* exported_inference);
+/// Times `exported` (fixed, eval mode) and, if given, its inference module against the original (whose
+/// inference module takes the same layout).
+SpeedReport compare_speed(const SpeedSetup& setup, Model& exported, const torch::jit::Module* exported_inference,
+                          bool channels_last);
 
 /// A FLOPs cut to at most kFlopsCut of the original that is not kNoSpeedUp times faster in any form at
 /// any batch size: the warning saying so; else empty.

@@ -171,6 +171,9 @@ void run_command(const RunOptions& options) {
   if (check_samples <= 0) export_view->fail("check_samples", "must be positive");
   const bool torchscript = export_view->get<bool>("torchscript");
   const bool inference = export_view->get<bool>("inference");
+  const auto inference_layout = export_view->get<std::string>("inference_layout");
+  if (inference_layout != "auto" && inference_layout != "contiguous" && inference_layout != "channels_last")
+    export_view->fail("inference_layout", fmt::format("expected auto, contiguous or channels_last, got '{}'", inference_layout));
   SpeedSetup speed;
   speed.batches = export_view->get<std::vector<std::int64_t>>("speed_batches");
   speed.runs = export_view->get<std::int64_t>("speed_runs");
@@ -314,6 +317,8 @@ void run_command(const RunOptions& options) {
     ex.check_samples = check_samples;
     ex.torchscript = torchscript;
     ex.inference = inference;
+    ex.inference_layout = inference_layout;
+    if (!speed.batches.empty()) ex.layout_batches = speed.batches;
     ex.image_shape = data.image_shape;
     speed.image_shape = data.image_shape;
     ex.device = settings.device;

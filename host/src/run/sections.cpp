@@ -116,6 +116,8 @@ const std::vector<OptionInfo>& export_() {
       {"torchscript", "bool", "true", "also write export/subnet.pt (TorchScript, loadable by Python)"},
       {"inference", "bool", "true",
        "with torchscript: also export/inference.pt, frozen, batch norm folded into the convolutions"},
+      {"inference_layout", "string", "'auto'",
+       "memory layout of inference.pt: contiguous, channels_last, or auto (both timed at speed_batches, the faster kept)"},
       {"speed_batches", "int[]", "[1, 64]",
        "after a search or pruning, time the export against the original at these batch sizes ([] = off)"},
       {"speed_runs", "int", "20", "timed calls per model and batch size for that report"},
