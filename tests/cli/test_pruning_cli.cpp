@@ -44,7 +44,8 @@ TEST_CASE("razor-host units lists a config's channel units and the ops it cannot
 TEST_CASE("AutoSlim on the digits: two FLOPs targets, a slimmed export equal to the subnet, loaded by Python") {
   const std::string root = temp_dir("autoslim_e2e"), dir = root + "/run";
   auto r = run_host("run configs/pruning/autoslim_resnet_digits.toml --work-dir " + dir +
-                    " --set train.epochs=2 --set train.val_interval=2 --set search.calibrate_samples=256");
+                    " --set train.epochs=2 --set train.val_interval=2 --set search.calibrate_samples=256" +
+                    " --set \"export.inference_layout='channels_last'\"");
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   for (const char* target : {"flops_400000", "flops_250000"}) {
@@ -56,6 +57,7 @@ TEST_CASE("AutoSlim on the digits: two FLOPs targets, a slimmed export equal to 
   CHECK(toml_number(report, "max_abs_diff_static") <= 1e-5);
   CHECK(toml_number(report, "max_abs_diff_torchscript") <= 1e-5);
   CHECK(toml_number(report, "max_abs_diff_inference") <= 1e-4);
+  CHECK(report.find("\ninference_layout = \"channels_last\"\n") != std::string::npos);
   CHECK(toml_number(report, "flops") <= 4.0e5);
   CHECK(toml_number(report, "params") < toml_number(report, "supernet_params"));
   if (!python_has_torch()) {
