@@ -1,6 +1,7 @@
 #include "greedy_slim.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 
 #include <fmt/format.h>
@@ -67,7 +68,11 @@ std::optional<Candidate> GreedySlimSearcher::best() const {
 
 std::vector<std::pair<std::string, Candidate>> GreedySlimSearcher::results() const {
   std::vector<std::pair<std::string, Candidate>> out;
-  for (std::size_t i = 0; i < results_.size(); ++i) out.emplace_back(fmt::format("{}_{:.0f}", cost_, targets_[i]), results_[i]);
+  for (std::size_t i = 0; i < results_.size(); ++i) {
+    // Whole targets (MACs) in full, fractional ones (milliseconds) as written: flops_4750000, latency_ms_1.6.
+    const double t = targets_[i];
+    out.emplace_back(fmt::format(t == std::floor(t) ? "{}_{:.0f}" : "{}_{:g}", cost_, t), results_[i]);
+  }
   return out;
 }
 

@@ -18,7 +18,7 @@ class GreedySlimSearcher final : public Searcher {
   void report(const std::vector<Candidate>& scored) override;
   /// The subnet of the first (largest) target.
   std::optional<Candidate> best() const override;
-  /// One per target reached: "flops_<target>".
+  /// One per target reached: "<cost>_<target>", e.g. flops_4750000, latency_ms_1.6.
   std::vector<std::pair<std::string, Candidate>> results() const override;
   std::int64_t rounds_done() const override { return rounds_; }
   void save_state(torch::serialize::OutputArchive& archive) const override;

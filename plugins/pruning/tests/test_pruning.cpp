@@ -223,6 +223,21 @@ TEST_CASE("greedy_slim: one unit one step narrower a round, the best kept, a sub
   CHECK(searcher->best()->subnet == results[0].second.subnet);
 }
 
+TEST_CASE("greedy_slim names a fractional target (milliseconds) as written, a whole one (MACs) in full") {
+  test::TempDir dir("pruning_greedy_names");
+  const Greedy greedy(dir, "[260.5, 1.0e2]");
+  FakeSpace space;
+  for (auto proposed = greedy.searcher->propose(space); !proposed.empty(); proposed = greedy.searcher->propose(space)) {
+    std::vector<Candidate> scored;
+    for (const auto& s : proposed) scored.push_back({s, 1.0, space.costs(s)});
+    greedy.searcher->report(scored);
+  }
+  const auto results = greedy.searcher->results();
+  REQUIRE(results.size() == 2);
+  CHECK(results[0].first == "flops_260.5");
+  CHECK(results[1].first == "flops_100");
+}
+
 TEST_CASE("mutator/channel: a subnet file round trip gives a fresh model the same widths and outputs") {
   test::TempDir dir("pruning_round_trip");
   auto first = test::build_algorithm(dir, autoslim_config());
