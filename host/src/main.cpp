@@ -1,5 +1,6 @@
 // razor-host: the command line. Every error ends as one line on stderr and a non-zero exit:
-// 2 for config errors, 3 for plugin errors, 1 for anything else.
+// 2 for config errors, 3 for plugin errors, 1 for anything else; a run stopped by SIGINT/SIGTERM
+// exits with 128 + the signal after saving what resumes it.
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -11,6 +12,7 @@
 #include "run/latency_table_command.h"
 #include "run/new_plugin_command.h"
 #include "run/run_command.h"
+#include "run/stop_request.h"
 #include "run/space_command.h"
 
 namespace {
@@ -110,7 +112,10 @@ int main(int argc, char** argv) {
 
   try {
     run.plugin_paths = plugin_paths;
-    if (*run_cmd) razor::host::run_command(run);
+    if (*run_cmd) {
+      razor::host::install_stop_handlers();
+      razor::host::run_command(run);
+    }
     if (*list_cmd) return razor::host::plugins_list(plugin_paths, std::cout);
     if (*info_cmd) razor::host::plugins_info(plugin_paths, info_name, std::cout);
     if (*markdown_cmd) razor::host::plugins_markdown(plugin_paths, std::cout);
@@ -126,6 +131,9 @@ int main(int argc, char** argv) {
     if (*table_cmd) razor::host::latency_table_command(table, std::cout);
     if (*new_cmd) razor::host::new_plugin_command(scaffold, std::cout);
     if (*version_cmd) razor::host::version(std::cout);
+  } catch (const razor::host::Interrupted& e) {
+    std::cerr << "stopped: " << e.what() << std::endl;
+    return 128 + e.signal();
   } catch (const razor::ConfigError& e) {
     return fail(2, e.what());
   } catch (const razor::PluginError& e) {

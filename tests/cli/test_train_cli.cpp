@@ -1,5 +1,6 @@
 // End to end: the baseline digits run reaches its accuracy, writes its work dir, and a run killed
-// mid-training then resumed ends bit-identical to the uninterrupted one.
+// (SIGKILL) or stopped (SIGINT) mid-training then resumed ends bit-identical to the uninterrupted one;
+// a second run on a busy work dir is refused; SIGTERM stops a run with a checkpoint.
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -51,6 +52,13 @@ long compare_archives(torch::serialize::InputArchive& a, torch::serialize::Input
   return compared;
 }
 
+// Waits until a run has logged its first training record.
+void wait_for_training(const std::string& metrics) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (lines_of(metrics, "\"type\":\"train\"").empty() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+}
+
 }  // namespace
 
 TEST_CASE("baseline digits run; kill and resume is bit-identical") {
@@ -100,10 +108,65 @@ TEST_CASE("baseline digits run; kill and resume is bit-identical") {
   // The metrics log of the resumed run matches too (records written after the checkpoint are dropped).
   CHECK(lines_of(killed + "/metrics.jsonl", "\"type\":\"val\"") == val);
 
+  // SIGINT mid-training: a final checkpoint, exit 128 + 2, and the resumed run ends as the uninterrupted one.
+  const std::string stopped = root + "/stopped";
+  const pid_t spid = spawn_host({"run", kBaseline, "--work-dir", stopped}, root + "/stopped.log");
+  wait_for_training(stopped + "/metrics.jsonl");
+  ::kill(spid, SIGINT);
+  ::waitpid(spid, &status, 0);
+  const std::string stop_log = read_file(root + "/stopped.log");
+  INFO(stop_log);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 130);
+  CHECK(stop_log.find("stopped: SIGINT during training: checkpoint " + stopped + "/checkpoints/latest.pt written at epoch ") !=
+        std::string::npos);
+  CHECK_FALSE(fs::exists(stopped + "/model.pt"));
+  auto continued = run_host("run " + kBaseline + " --work-dir " + stopped + " --resume");
+  REQUIRE(continued.exit_code == 0);
+  torch::serialize::InputArchive c;
+  c.load_from(stopped + "/model.pt");
+  a.load_from(ref + "/model.pt");
+  CHECK(compare_archives(a, c, "") == tensors);
+  CHECK(lines_of(stopped + "/metrics.jsonl", "\"type\":\"val\"") == val);
+
   // --resume without a checkpoint: one line, nothing written.
   auto none = run_host("run " + kBaseline + " --work-dir " + root + "/none --resume");
   CHECK(none.exit_code == 1);
   CHECK(none.output == "error: --resume: " + root + "/none/checkpoints/latest.pt does not exist\n");
   CHECK_FALSE(fs::exists(root + "/none"));
+  fs::remove_all(root);
+}
+
+TEST_CASE("a busy work dir refuses a second run; SIGTERM stops the first with a checkpoint, and the lock goes with it") {
+  const std::string root = temp_dir("work_dir_lock"), dir = root + "/run";
+  const pid_t pid = spawn_host({"run", kBaseline, "--work-dir", dir, "--set", "train.epochs=500"}, root + "/first.log");
+  wait_for_training(dir + "/metrics.jsonl");
+  auto second = run_host("run " + kBaseline + " --work-dir " + dir + " --resume");
+  CHECK(second.exit_code == 1);
+  CHECK(second.output == "error: " + dir + ": in use by another razor-host run (pid " + std::to_string(pid) +
+                             "); wait for it to end, or choose another --work-dir\n");
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  const std::string log = read_file(root + "/first.log");
+  INFO(log);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 143);
+  CHECK(log.find("stopped: SIGTERM during training: checkpoint " + dir + "/checkpoints/latest.pt written") != std::string::npos);
+  // The lock went with the process: the run continues (here cut short to the epoch it stopped in).
+  auto resumed = run_host("run " + kBaseline + " --work-dir " + dir + " --resume --set train.epochs=1");
+  INFO(resumed.output);
+  CHECK(resumed.exit_code == 0);
+  CHECK(resumed.output.find("resumed from") != std::string::npos);
+
+  // A checkpoint changed on disk after it was written: refused by name, not loaded.
+  const std::string checkpoint = dir + "/checkpoints/latest.pt";
+  std::string bytes = read_file(checkpoint);
+  bytes[bytes.size() / 2] ^= 0x10;
+  std::ofstream(checkpoint, std::ios::binary | std::ios::trunc) << bytes;
+  auto damaged = run_host("run " + kBaseline + " --work-dir " + dir + " --resume --set train.epochs=1");
+  CHECK(damaged.exit_code == 1);
+  CHECK(damaged.output.find("error: " + checkpoint + ": damaged checkpoint: its SHA-256 does not match the one written with it\n") !=
+        std::string::npos);
   fs::remove_all(root);
 }

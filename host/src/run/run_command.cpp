@@ -31,6 +31,8 @@
 #include "razor/searcher.h"
 #include "razor/subnet_file.h"
 #include "run/sections.h"
+#include "run/stop_request.h"
+#include "run/work_dir_lock.h"
 #include "search/search_stage.h"
 #include "train/optimizer_factory.h"
 #include "train/trainer.h"
@@ -236,6 +238,7 @@ void run_command(const RunOptions& options) {
     throw Error(fmt::format("--resume: {}/checkpoints/latest.pt does not exist", work_dir));
   }
   fs::create_directories(work_dir);
+  const WorkDirLock lock(work_dir);  // before anything in it is written
   add_file_log(*settings.logger, work_dir + "/log.txt", options.resume);
   std::ostringstream composed;
   composed << doc->root << '\n';
@@ -306,6 +309,8 @@ void run_command(const RunOptions& options) {
     if (!export_subnet) export_subnet = best.subnet;
   }
   if (export_stage) {
+    if (const int signal = stop_requested())
+      throw Interrupted(signal, fmt::format("{} before the export: nothing exported; continue with --resume", signal_name(signal)));
     ExportSetup ex;
     ex.algorithm = algorithm.get();
     ex.estimator = estimator.get();

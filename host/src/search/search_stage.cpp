@@ -14,7 +14,9 @@
 #include "razor/state_archive.h"
 #include "razor/subnet_file.h"
 #include "run/logging.h"
+#include "run/stop_request.h"
 #include "search/pareto_svg.h"
+#include "train/sealed_file.h"
 
 namespace fs = std::filesystem;
 
@@ -96,8 +98,9 @@ void save_state(const std::string& file, const Searcher& searcher,
   }
   write_candidates(archive, "candidates", candidates);
   write_text(archive, "rounds", rounds);
-  archive.save_to(file + ".tmp");
-  fs::rename(file + ".tmp", file);
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  write_sealed(file, bytes.str());
 }
 
 }  // namespace
@@ -114,7 +117,8 @@ Candidate run_search(const SearchSetup& s) {
   if (s.resume && fs::exists(state_file)) {
     try {
       torch::serialize::InputArchive archive, searcher_state;
-      archive.load_from(state_file);
+      const std::string bytes = read_sealed(state_file, "search state");
+      archive.load_from(bytes.data(), bytes.size());
       archive.read("searcher", searcher_state);
       s.searcher->load_state(searcher_state);
       const auto candidates = read_candidates(archive, "candidates");
@@ -142,6 +146,10 @@ Candidate run_search(const SearchSetup& s) {
   const auto start = std::chrono::steady_clock::now();
   std::int64_t scored_now = 0;
   for (auto proposals = s.searcher->propose(costs); !proposals.empty(); proposals = s.searcher->propose(costs)) {
+    if (const int signal = stop_requested()) {
+      throw Interrupted(signal, fmt::format("{} during the search: {} holds the rounds done ({}); continue with --resume",
+                                            signal_name(signal), state_file, s.searcher->rounds_done()));
+    }
     std::vector<Candidate> scored;
     for (const auto& subnet : proposals) {
       Candidate c{subnet, 0.0, costs.available() ? costs.costs(subnet) : Costs{}};

@@ -1,6 +1,7 @@
 #include "train/checkpoint.h"
 
 #include <filesystem>
+#include <sstream>
 
 #include <ATen/Context.h>
 #include <ATen/core/Generator.h>
@@ -9,6 +10,7 @@
 #include <torch/serialize/output-archive.h>
 
 #include "razor/errors.h"
+#include "train/sealed_file.h"
 
 namespace razor::host {
 namespace {
@@ -43,9 +45,9 @@ void save_checkpoint(const std::string& file, Algorithm& algorithm, const torch:
   archive.write("step", c10::IValue(position.step));
   archive.write("best_top1", c10::IValue(position.best_top1));
 
-  const std::string tmp = file + ".tmp";
-  archive.save_to(tmp);
-  std::filesystem::rename(tmp, file);
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  write_sealed(file, bytes.str());
 }
 
 TrainPosition load_checkpoint(const std::string& file, Algorithm& algorithm, torch::optim::Optimizer& optimizer,
@@ -56,7 +58,8 @@ TrainPosition load_checkpoint(const std::string& file, Algorithm& algorithm, tor
   TrainPosition position;
   try {
     torch::serialize::InputArchive archive, model, optim, state, rng;
-    archive.load_from(file, device);
+    const std::string bytes = read_sealed(file, "checkpoint");
+    archive.load_from(bytes.data(), bytes.size(), device);
     archive.read("algorithm", model);
     archive.read("optimizer", optim);
     archive.read("state", state);

@@ -1,6 +1,7 @@
 #pragma once
 // Checkpoints: model (parameters and buffers), optimizer, component state, random generators and the
-// data position. Written to a temporary file and renamed, so a kill never leaves a half checkpoint.
+// data position. Sealed (train/sealed_file.h): written to a temporary file, synced and renamed, so a kill
+// never leaves a half checkpoint, and checked against its SHA-256 on load.
 #include <cstdint>
 #include <string>
 
@@ -21,7 +22,8 @@ struct TrainPosition {
 void save_checkpoint(const std::string& file, Algorithm& algorithm, const torch::optim::Optimizer& optimizer,
                      const TrainPosition& position, c10::Device device);
 
-/// Restores everything save_checkpoint wrote; throws razor::Error naming the file when unreadable.
+/// Restores everything save_checkpoint wrote; throws razor::Error naming the file when it is unreadable,
+/// truncated or changed since written.
 TrainPosition load_checkpoint(const std::string& file, Algorithm& algorithm, torch::optim::Optimizer& optimizer,
                               c10::Device device);
 

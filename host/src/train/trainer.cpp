@@ -8,6 +8,7 @@
 #include <c10/core/GradMode.h>
 #include <fmt/format.h>
 
+#include "run/stop_request.h"
 #include "train/batch_norm.h"
 #include "train/optimizer_factory.h"
 #include "train/progress.h"
@@ -69,6 +70,13 @@ Accuracy Trainer::run() {
   s_.algorithm->train();
   while (pos_.epoch < s_.epochs) {
     while (pos_.batch < per_epoch) {
+      if (const int signal = stop_requested()) {
+        checkpoint(false);
+        progress.clear();
+        throw Interrupted(signal, fmt::format("{} during training: checkpoint {}/checkpoints/latest.pt written at epoch {} "
+                                              "batch {} (step {}); continue with --resume",
+                                              signal_name(signal), s_.work_dir, pos_.epoch + 1, pos_.batch, pos_.step));
+      }
       const double lr = s_.schedule->at(pos_.step);
       set_learning_rate(*s_.optimizer, lr);
       Batch b = s_.train->batch(pos_.epoch, pos_.batch);

@@ -1,0 +1,29 @@
+#pragma once
+// SIGINT and SIGTERM as a request to stop: the run finishes the step it is in, writes a checkpoint
+// (training) or keeps the state of its last finished round (search), and exits with 128 + the signal.
+// A second signal stops at once (the default action).
+#include <stdexcept>
+#include <string>
+
+namespace razor::host {
+
+/// Installs the handlers (once per process).
+void install_stop_handlers();
+
+/// The signal that asked the run to stop, or 0.
+int stop_requested();
+
+/// "SIGINT", "SIGTERM", or "signal N".
+std::string signal_name(int signal);
+
+/// Thrown where a run stops on request; main() prints it and exits with 128 + signal.
+class Interrupted : public std::runtime_error {
+ public:
+  Interrupted(int signal, const std::string& what) : std::runtime_error(what), signal_(signal) {}
+  int signal() const { return signal_; }
+
+ private:
+  int signal_;
+};
+
+}  // namespace razor::host
