@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -192,5 +193,64 @@ TEST_CASE("unreadable weights, search state and shapes: one line each, non-zero 
   auto shape = run_host("space configs/spos/spos_shufflenet_imagenet.toml --input 3,224");
   CHECK(shape.exit_code == 2);
   CHECK(shape.output == "error: --input: expected C,H,W (e.g. 3,224,224)\n");
+  fs::remove_all(root);
+}
+
+TEST_CASE("killed at random moments through training, search and export, resumed each time: the same results") {
+  const std::string root = temp_dir("spos_kill_anywhere"), dir = root + "/killed";
+  const std::string quick = kQuick + " --set runtime.checkpoint_interval=5";
+  const auto started = std::chrono::steady_clock::now();
+  auto ref = run_host("run " + kSpos + " --work-dir " + root + "/ref" + quick);
+  INFO(ref.output);
+  REQUIRE(ref.exit_code == 0);
+  const auto ref_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+
+  // Ten kills at moments drawn from a fixed seed over the reference run's length — from start-up
+  // (nothing written yet) through training, checkpoint writing, search and export, each process
+  // resuming what the last one left — then a last run to the end.
+  std::mt19937 rng(2026);
+  std::uniform_int_distribution<long> delay_ms(ref_ms / 20, ref_ms * 7 / 10);
+  int kills = 0;
+  bool finished = false;
+  for (int attempt = 0; attempt <= 10 && !finished; ++attempt) {
+    std::vector<std::string> args{"run", kSpos, "--work-dir", dir};
+    std::istringstream sets(quick);
+    for (std::string word; sets >> word;) args.push_back(word);
+    if (fs::exists(dir + "/checkpoints/latest.pt")) args.push_back("--resume");
+    const pid_t pid = spawn_host(args, root + "/attempt.log");
+    const auto kill_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(delay_ms(rng));
+    int status = 0;
+    while (::waitpid(pid, &status, WNOHANG) == 0) {
+      if (attempt < 10 && std::chrono::steady_clock::now() >= kill_at) {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, &status, 0);
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    if (WIFSIGNALED(status)) {
+      ++kills;
+      continue;
+    }
+    INFO(read_file(root + "/attempt.log"));
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 0);
+    finished = true;
+  }
+  REQUIRE(finished);
+  MESSAGE("kill points survived: " << kills);
+  for (const char* file : {"subnet.toml", "export/subnet.toml", "export/check_output.pt", "export/report.toml"}) {
+    CAPTURE(file);
+    if (std::string(file) == "export/report.toml") {  // its [speed] timings differ from run to run
+      const auto before_speed = [](const std::string& t) { return t.substr(0, t.find("\ninference_layout")); };
+      CHECK(before_speed(read_file(dir + "/" + file)) == before_speed(read_file(root + "/ref/" + file)));
+    } else {
+      CHECK(read_file(dir + "/" + file) == read_file(root + "/ref/" + file));
+    }
+  }
+  for (const char* type : {"\"type\":\"val\"", "\"type\":\"search\""}) {
+    CAPTURE(type);
+    CHECK(lines_of(dir + "/metrics.jsonl", type) == lines_of(root + "/ref/metrics.jsonl", type));
+  }
   fs::remove_all(root);
 }
