@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <regex>
 #include <sstream>
@@ -205,14 +206,15 @@ TEST_CASE("killed at random moments through training, search and export, resumed
   REQUIRE(ref.exit_code == 0);
   const auto ref_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
 
-  // Ten kills at moments drawn from a fixed seed over the reference run's length — from start-up
-  // (nothing written yet) through training, checkpoint writing, search and export, each process
-  // resuming what the last one left — then a last run to the end.
+  // Up to twenty kills, each at a moment drawn from a fixed seed within a third of the reference run's
+  // length — from start-up (nothing written yet) through training, checkpoint writing, search and
+  // export, each process resuming what the last one left — until a run gets to the end.
   std::mt19937 rng(2026);
-  std::uniform_int_distribution<long> delay_ms(ref_ms / 20, ref_ms * 7 / 10);
+  std::uniform_int_distribution<long> delay_ms(ref_ms / 20, ref_ms / 3);
   int kills = 0;
+  std::map<std::string, int> phases;  // how far each killed process got
   bool finished = false;
-  for (int attempt = 0; attempt <= 10 && !finished; ++attempt) {
+  for (int attempt = 0; attempt <= 20 && !finished; ++attempt) {
     std::vector<std::string> args{"run", kSpos, "--work-dir", dir};
     std::istringstream sets(quick);
     for (std::string word; sets >> word;) args.push_back(word);
@@ -221,7 +223,7 @@ TEST_CASE("killed at random moments through training, search and export, resumed
     const auto kill_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(delay_ms(rng));
     int status = 0;
     while (::waitpid(pid, &status, WNOHANG) == 0) {
-      if (attempt < 10 && std::chrono::steady_clock::now() >= kill_at) {
+      if (attempt < 20 && std::chrono::steady_clock::now() >= kill_at) {
         ::kill(pid, SIGKILL);
         ::waitpid(pid, &status, 0);
         break;
@@ -230,6 +232,11 @@ TEST_CASE("killed at random moments through training, search and export, resumed
     }
     if (WIFSIGNALED(status)) {
       ++kills;
+      const std::string log = read_file(root + "/attempt.log");
+      ++phases[log.find("export:") != std::string::npos         ? "export"
+               : log.find("search round") != std::string::npos  ? "search"
+               : log.find("step ") != std::string::npos         ? "training"
+                                                                 : "start-up"];
       continue;
     }
     INFO(read_file(root + "/attempt.log"));
@@ -238,7 +245,9 @@ TEST_CASE("killed at random moments through training, search and export, resumed
     finished = true;
   }
   REQUIRE(finished);
-  MESSAGE("kill points survived: " << kills);
+  std::string where;
+  for (const auto& [phase, n] : phases) where += " " + phase + " " + std::to_string(n);
+  MESSAGE("kill points survived: " << kills << " (last phase reached:" << where << ")");
   for (const char* file : {"subnet.toml", "export/subnet.toml", "export/check_output.pt", "export/report.toml"}) {
     CAPTURE(file);
     if (std::string(file) == "export/report.toml") {  // its [speed] timings differ from run to run
