@@ -103,6 +103,30 @@ TEST_CASE("a factory that throws is reported with its plugin and component") {
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("a factory that returns nothing and a truncated plugin are refused with one line, not a crash") {
+  const std::string dir = temp_dir("hostile_plugins");
+  const std::string null_so = fixture_dir("null_factory") + "/null_factory.so";
+  auto null_factory = run_host("--plugin-path " + fixture_dir("null_factory") +
+                               " run configs/baseline/resnet_digits.toml --work-dir " + dir + "/w" +
+                               " --set \"algorithm.architecture={type='fixture_null'}\"");
+  CHECK(null_factory.exit_code == 3);
+  CHECK(null_factory.output == "error: plugin 'fixture_null' (" + null_so + "), component model/fixture_null: factory returned nothing\n");
+  CHECK_FALSE(std::filesystem::exists(dir + "/w"));
+
+  // The good fixture cut to its first 4 KiB: a real ELF header, the rest missing.
+  const std::string cut = dir + "/cut";
+  std::filesystem::create_directories(cut);
+  const std::string good = read_file(fixture_dir("good") + "/good.so");
+  REQUIRE(good.size() > 8192);
+  std::ofstream(cut + "/good.so", std::ios::binary) << good.substr(0, 4096);
+  auto truncated = run_host("--plugin-path " + cut + " plugins info builtin");
+  CHECK(truncated.exit_code == 3);
+  CHECK(truncated.output == "error: " + cut + "/good.so: cannot load: truncated ELF file: its headers need " +
+                                std::to_string(good.size()) + " bytes, it has 4096\n");
+
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("an installed razor-host finds its plugins in the install folder") {
   const std::string prefix = temp_dir("install");
   auto install = run_in_source_dir(std::string(RAZOR_CMAKE) + " --install " + RAZOR_BINARY_DIR + " --prefix " + prefix);

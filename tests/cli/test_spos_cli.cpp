@@ -189,7 +189,8 @@ TEST_CASE("unreadable weights, search state and shapes: one line each, non-zero 
   std::ofstream(root + "/c/search/state.pt") << "not an archive";
   auto state = run_host("run " + kSpos + " --work-dir " + root + "/c --resume --set \"stages=['search']\"");
   CHECK(state.exit_code == 1);
-  CHECK(state.output.find("error: " + root + "/c/search/state.pt: cannot read the search state: ") != std::string::npos);
+  CHECK(state.output.find("error: " + root + "/c/search/state.pt: not a razor search state (no 'razor-sealed 1' header)\n") !=
+        std::string::npos);
 
   auto shape = run_host("space configs/spos/spos_shufflenet_imagenet.toml --input 3,224");
   CHECK(shape.exit_code == 2);

@@ -1,13 +1,17 @@
 #include "plugins/loaded_plugin.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <sstream>
 
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <dlfcn.h>
+#include <elf.h>
 #include <sys/stat.h>
 #include <fmt/format.h>
 
@@ -37,10 +41,38 @@ void check_not_world_writable(const std::string& file) {
   }
 }
 
+// The bytes an ELF file's headers say it has: the loader maps segments beyond the end of a truncated
+// file and the process dies of SIGBUS when they are touched, so a short file is refused before dlopen.
+// Files that are not 64-bit ELF are left to dlopen, which says what is wrong with them.
+void check_elf_complete(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  Elf64_Ehdr eh{};
+  if (!in.read(reinterpret_cast<char*>(&eh), sizeof eh) || std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
+      eh.e_ident[EI_CLASS] != ELFCLASS64) {
+    return;
+  }
+  const auto size = static_cast<std::uint64_t>(fs::file_size(file));
+  std::uint64_t needed = eh.e_shoff + std::uint64_t{eh.e_shnum} * eh.e_shentsize;
+  needed = std::max<std::uint64_t>(needed, eh.e_phoff + std::uint64_t{eh.e_phnum} * eh.e_phentsize);
+  if (eh.e_phoff + std::uint64_t{eh.e_phnum} * sizeof(Elf64_Phdr) <= size) {
+    in.seekg(static_cast<std::streamoff>(eh.e_phoff));
+    for (int i = 0; i < eh.e_phnum; ++i) {
+      Elf64_Phdr ph{};
+      if (!in.read(reinterpret_cast<char*>(&ph), sizeof ph)) break;
+      if (ph.p_type == PT_LOAD) needed = std::max<std::uint64_t>(needed, ph.p_offset + ph.p_filesz);
+    }
+  }
+  if (needed > size) {
+    throw PluginError(fmt::format("{}: cannot load: truncated ELF file: its headers need {} bytes, it has {}", file,
+                                  needed, size));
+  }
+}
+
 }  // namespace
 
 std::shared_ptr<LoadedPlugin> load_plugin(const std::string& file) {
   check_not_world_writable(file);
+  check_elf_complete(file);
   auto plugin = std::make_shared<LoadedPlugin>();
   plugin->file = file;
   // dlopen directly first: Boost.DLL clears dlerror(), and the loader's own message (missing
