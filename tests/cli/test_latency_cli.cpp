@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <regex>
+#include <utility>
+#include <vector>
 
 #include "host_process.h"
 #include "razor_doctest.hpp"
@@ -107,6 +109,29 @@ TEST_CASE("latency tables that do not fit the run, and bad latency-table options
   CHECK(run_host("latency-table " + kSpos + " --form fast").output ==
         "error: latency-table: --form: expected inference or eager, got 'fast'\n");
   CHECK(run_host("latency-table " + kSpos + " --repeats 0").output == "error: latency-table: --repeats must be positive\n");
+  for (const auto& [option, error] : std::vector<std::pair<std::string, std::string>>{
+           {"--batch 0", "--batch must be positive"},
+           {"--threads -1", "--threads must not be negative"},
+           {"--runs 0", "--runs must be positive and --warmup not negative"},
+           {"--samples -1", "--samples must not be negative"}}) {
+    CHECK(run_host("latency-table " + kSpos + " " + option).output == "error: latency-table: " + error + "\n");
+  }
+
+  // A table for a model without choices, and bad options of the export's layout and speed report:
+  // one line each, exit 2, no work dir.
+  const std::string baseline = "run configs/baseline/resnet_digits.toml --work-dir " + root + "/d --set ";
+  for (const auto& [set, error] : std::vector<std::pair<std::string, std::string>>{
+           {"search.latency_table='x.toml'", "search.latency_table: the model has no choices, so no subnet to predict"},
+           {"export.inference_layout='nhwc'",
+            "export.inference_layout: expected auto, contiguous or channels_last, got 'nhwc'"},
+           {"export.speed_batches=[0]", "export.speed_batches: expected positive batch sizes, e.g. [1, 64]"},
+           {"export.speed_runs=0", "export.speed_runs: must be positive"}}) {
+    auto r = run_host(baseline + "\"" + set + "\"");
+    CHECK(r.exit_code == 2);
+    CHECK(r.output == "error: --set " + set + ": " + error + "\n");
+  }
+  CHECK(!std::filesystem::exists(root + "/d"));
+
   CHECK(run_host("latency-table configs/baseline/resnet_digits.toml").output ==
         "error: latency-table: configs/baseline/resnet_digits.toml has no search space (its model has no choices)\n");
   CHECK(run_host("latency-table nope.toml").output == "error: latency-table: no such file 'nope.toml'\n");
