@@ -16,7 +16,7 @@
 #include "razor/model_weights.h"
 #include "razor/subnet_file.h"
 #include "razor/torchscript_export.h"
-#include "run/text_file.h"
+#include "run/atomic_file.h"
 
 namespace fs = std::filesystem;
 
@@ -44,8 +44,7 @@ at::Tensor script_outputs(torch::jit::Module module, const at::Tensor& inputs) {
 }
 
 void write_bytes(const std::string& path, const std::vector<char>& bytes) {
-  std::ofstream(path + ".tmp", std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  fs::rename(path + ".tmp", path);
+  write_file_atomically(path, std::string(bytes.begin(), bytes.end()));
 }
 
 void write_report(const std::string& path, const ExportReport& r, const std::string& dir) {
@@ -68,7 +67,7 @@ void write_report(const std::string& path, const ExportReport& r, const std::str
   for (const char* f : {"model.pt", "subnet.pt", "inference.pt"})
     if (fs::exists(dir + "/" + f)) text += fmt::format("\"{}\" = {}\n", f, fs::file_size(dir + "/" + f));
   if (r.speed) text += speed_toml(*r.speed);
-  write_text_file(path, text);
+  write_file_atomically(path, text);
 }
 
 }  // namespace

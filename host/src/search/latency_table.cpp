@@ -8,7 +8,7 @@
 #include <toml++/toml.h>
 
 #include "razor/errors.h"
-#include "run/text_file.h"
+#include "run/atomic_file.h"
 
 namespace razor::host {
 namespace {
@@ -151,7 +151,7 @@ void save_latency_table(const LatencyTable& t, const std::string& path) {
     s += fmt::format("\n[delta_ms.{}]\n", key_text(group));
     for (const auto& [choice, ms] : row) s += fmt::format("{} = {:.6g}\n", key_text(choice), ms);
   }
-  write_text_file(path, s);
+  write_file_atomically(path, s);
 }
 
 }  // namespace razor::host

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "run/text_file.h"
+#include "run/atomic_file.h"
 
 namespace razor::host {
 namespace {
@@ -84,7 +84,7 @@ void write_pareto_svg(const std::string& path, const std::vector<Candidate>& can
   }
   svg += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#d62728\">— Pareto front</text>\n", width - right - 150, top + 10);
   svg += fmt::format("<text x=\"{}\" y=\"{}\">○ chosen</text>\n</svg>\n", width - right - 150, top + 26);
-  write_text_file(path, svg);
+  write_file_atomically(path, svg);
 }
 
 }  // namespace razor::host
