@@ -2,6 +2,9 @@
 
 #include <filesystem>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <c10/util/Exception.h>
 #include <torch/serialize/input-archive.h>
 #include <torch/serialize/output-archive.h>
@@ -17,6 +20,36 @@ void save_weights(const torch::nn::Module& module, const std::string& path) {
   std::filesystem::rename(path + ".tmp", path);
 }
 
+namespace {
+
+// Walks the archive the way Module::load does, comparing shapes without changing anything.
+void check_shapes(const torch::nn::Module& module, torch::serialize::InputArchive& archive, const std::string& prefix,
+                  const std::string& what) {
+  const auto check = [&](const std::string& name, const at::Tensor& current, bool is_buffer) {
+    at::Tensor stored;
+    if (!archive.try_read(name, stored, is_buffer) || !current.defined()) return;  // Module::load reports it
+    if (stored.sizes() != current.sizes()) {
+      throw Error(fmt::format("{}: {}{}: shape [{}] in the file, [{}] in the model (another architecture or width?)",
+                              what, prefix, name, fmt::join(stored.sizes(), ", "), fmt::join(current.sizes(), ", ")));
+    }
+  };
+  for (const auto& p : module.named_parameters(/*recurse=*/false)) check(p.key(), p.value(), false);
+  for (const auto& b : module.named_buffers(/*recurse=*/false)) check(b.key(), b.value(), true);
+  for (const auto& child : module.named_children()) {
+    torch::serialize::InputArchive child_archive;
+    if (archive.try_read(child.key(), child_archive))
+      check_shapes(*child.value(), child_archive, prefix + child.key() + ".", what);
+  }
+}
+
+}  // namespace
+
+void load_module_checked(torch::nn::Module& module, torch::serialize::InputArchive& archive,
+                         const std::string& what) {
+  check_shapes(module, archive, "", what);
+  module.load(archive);
+}
+
 void load_weights(torch::nn::Module& module, const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
@@ -26,9 +59,14 @@ void load_weights(torch::nn::Module& module, const std::string& path) {
   try {
     torch::serialize::InputArchive archive;
     archive.load_from(path);
-    module.load(archive);
+    load_module_checked(module, archive, "cannot load weights from '" + path + "'");
+  } catch (const Error&) {
+    throw;
   } catch (const c10::Error& e) {
     const std::string what = e.what_without_backtrace();
+    throw Error("cannot load weights from '" + path + "': " + what.substr(0, what.find('\n')));
+  } catch (const std::exception& e) {  // LibTorch's TorchScript reader reports a damaged archive this way
+    const std::string what = e.what();
     throw Error("cannot load weights from '" + path + "': " + what.substr(0, what.find('\n')));
   }
 }

@@ -2,11 +2,54 @@
 // dynamic_cast and catch-by-type work the same in the host and in every plugin.
 #include "razor/sdk.h"
 
+#include <fmt/format.h>
+
 namespace razor {
 
 const char* sdk_build_tag() { return RAZOR_BUILD_TAG; }
 
-Error::Error(const std::string& what) : std::runtime_error(what) {}
+namespace {
+
+// Length of the valid UTF-8 sequence starting at text[i], or 0.
+std::size_t utf8_length(const std::string& text, std::size_t i) {
+  const auto u = static_cast<unsigned char>(text[i]);
+  const std::size_t n = u >= 0xc2 && u <= 0xdf ? 2 : u >= 0xe0 && u <= 0xef ? 3 : u >= 0xf0 && u <= 0xf4 ? 4 : 0;
+  if (n == 0 || i + n > text.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k)
+    if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80) return 0;
+  return n;
+}
+
+// Messages are printed as one line of text, and parts of them come from files and plugins (a TOML
+// parser quoting the newline it stopped at, a damaged archive's bytes): control characters and bytes
+// that are not UTF-8 are written as escapes.
+std::string one_line(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if ((u < 0x20 && c != '\t') || u == 0x7f) {
+      out += fmt::format("\\x{:02x}", u);
+    } else if (u < 0x80) {
+      out += c;
+    } else if (const std::size_t n = utf8_length(text, i)) {
+      out.append(text, i, n);
+      i += n - 1;
+    } else {
+      out += fmt::format("\\x{:02x}", u);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Error::Error(const std::string& what) : std::runtime_error(one_line(what)) {}
 Error::~Error() = default;
 ConfigError::ConfigError(const std::string& what) : Error(what) {}
 ConfigError::~ConfigError() = default;

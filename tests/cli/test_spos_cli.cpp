@@ -1,6 +1,7 @@
 // End to end through razor-host: SPOS on the digits (supernet, evolution search under a FLOPs limit,
 // export that Python loads), a killed search resumed to the same result, retraining a subnet file,
 // bad subnet files, and the ImageNet-size search space.
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -207,13 +208,17 @@ TEST_CASE("killed at random moments through training, search and export, resumed
   REQUIRE(ref.exit_code == 0);
   const auto ref_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
 
-  // Up to twenty kills, each at a moment drawn from a fixed seed within a third of the reference run's
-  // length — from start-up (nothing written yet) through training, checkpoint writing, search and
-  // export, each process resuming what the last one left — until a run gets to the end.
+  // Up to twenty kills until a run gets to the end, each process resuming what the last one left. Most
+  // land at a moment drawn from a fixed seed within a third of the reference run's length (start-up,
+  // training, search); three while a checkpoint or the search state is being written (its temporary file
+  // is on disk), and one in the export stage (the search result is on disk).
   std::mt19937 rng(2026);
   std::uniform_int_distribution<long> delay_ms(ref_ms / 20, ref_ms / 3);
-  int kills = 0;
-  std::map<std::string, int> phases;  // how far each killed process got
+  std::uniform_int_distribution<long> export_delay_ms(20, 400);
+  const std::vector<std::string> writing{dir + "/checkpoints/latest.pt.tmp", dir + "/search/state.pt.tmp"};
+  int kills = 0, writes_killed = 0;
+  bool export_killed = false;
+  std::map<std::string, int> phases;  // where each killed process was
   bool finished = false;
   for (int attempt = 0; attempt <= 20 && !finished; ++attempt) {
     std::vector<std::string> args{"run", kSpos, "--work-dir", dir};
@@ -221,23 +226,39 @@ TEST_CASE("killed at random moments through training, search and export, resumed
     for (std::string word; sets >> word;) args.push_back(word);
     if (fs::exists(dir + "/checkpoints/latest.pt")) args.push_back("--resume");
     const pid_t pid = spawn_host(args, root + "/attempt.log");
-    const auto kill_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(delay_ms(rng));
+    const auto now = [] { return std::chrono::steady_clock::now(); };
+    auto kill_at = now() + std::chrono::milliseconds(delay_ms(rng));
+    bool export_seen = false;
+    std::string phase;
     int status = 0;
     while (::waitpid(pid, &status, WNOHANG) == 0) {
-      if (attempt < 20 && std::chrono::steady_clock::now() >= kill_at) {
-        ::kill(pid, SIGKILL);
-        ::waitpid(pid, &status, 0);
-        break;
+      if (attempt < 20) {
+        if (writes_killed < 3 && std::any_of(writing.begin(), writing.end(), [](const auto& f) { return fs::exists(f); }))
+          phase = "checkpoint writing";
+        if (!export_killed && !export_seen && fs::exists(dir + "/subnet.toml")) {
+          export_seen = true;
+          kill_at = now() + std::chrono::milliseconds(export_delay_ms(rng));
+        }
+        if (phase.empty() && now() >= kill_at) phase = export_seen ? "export" : "timed";
+        if (!phase.empty()) {
+          ::kill(pid, SIGKILL);
+          ::waitpid(pid, &status, 0);
+          break;
+        }
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      std::this_thread::sleep_for(std::chrono::microseconds(500));
     }
     if (WIFSIGNALED(status)) {
       ++kills;
-      const std::string log = read_file(root + "/attempt.log");
-      ++phases[log.find("export:") != std::string::npos         ? "export"
-               : log.find("search round") != std::string::npos  ? "search"
-               : log.find("step ") != std::string::npos         ? "training"
-                                                                 : "start-up"];
+      writes_killed += phase == "checkpoint writing";
+      export_killed = export_killed || phase == "export";
+      if (phase == "timed") {
+        const std::string log = read_file(root + "/attempt.log");
+        phase = log.find("search round") != std::string::npos ? "search"
+                : log.find("step ") != std::string::npos       ? "training"
+                                                                : "start-up";
+      }
+      ++phases[phase];
       continue;
     }
     INFO(read_file(root + "/attempt.log"));
@@ -248,7 +269,8 @@ TEST_CASE("killed at random moments through training, search and export, resumed
   REQUIRE(finished);
   std::string where;
   for (const auto& [phase, n] : phases) where += " " + phase + " " + std::to_string(n);
-  MESSAGE("kill points survived: " << kills << " (last phase reached:" << where << ")");
+  MESSAGE("kill points survived: " << kills << " (" << where << " )");
+  CHECK(export_killed);
   for (const char* file : {"subnet.toml", "export/subnet.toml", "export/check_output.pt", "export/report.toml"}) {
     CAPTURE(file);
     if (std::string(file) == "export/report.toml") {  // its [speed] timings differ from run to run

@@ -182,10 +182,11 @@ TEST_CASE("TorchScript export: only the chosen candidate, copied tensors, requir
   CHECK(params.count("features._3.bias") == 0);  // Conv2d without bias
   CHECK(params.count("features._6.residual.conv.weight") == 1);
   CHECK(params.count("head.weight") == 1);
-  for (const auto& [name, value] : params) {
+  for (const auto& param : params) {  // not a structured binding: INFO's lambda captures the name
+    const std::string& name = param.first;
     INFO(name);
     CHECK(name.find("conv3x3") == std::string::npos);
-    CHECK(value.requires_grad());
+    CHECK(param.second.requires_grad());
   }
   const auto live = net->named_parameters();
   std::size_t live_kept = 0;

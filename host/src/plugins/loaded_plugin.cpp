@@ -1,6 +1,7 @@
 #include "plugins/loaded_plugin.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -41,9 +42,20 @@ void check_not_world_writable(const std::string& file) {
   }
 }
 
-// The bytes an ELF file's headers say it has: the loader maps segments beyond the end of a truncated
-// file and the process dies of SIGBUS when they are touched, so a short file is refused before dlopen.
-// Files that are not 64-bit ELF are left to dlopen, which says what is wrong with them.
+// Names end up in config keys ("kind/name") and in one-line messages: letters, digits, '_', '-', '.'.
+bool is_name(const char* s) {
+  if (!s || !*s) return false;
+  for (; *s; ++s)
+    if (!std::isalnum(static_cast<unsigned char>(*s)) && !std::strchr("_-.", *s)) return false;
+  return true;
+}
+
+std::string or_none(const char* s) { return s ? s : "(none)"; }
+
+}  // namespace
+
+// The loader maps segments beyond the end of a truncated file and the process dies of SIGBUS when they
+// are touched, so a short file is refused before dlopen.
 void check_elf_complete(const std::string& file) {
   std::ifstream in(file, std::ios::binary);
   Elf64_Ehdr eh{};
@@ -51,24 +63,70 @@ void check_elf_complete(const std::string& file) {
       eh.e_ident[EI_CLASS] != ELFCLASS64) {
     return;
   }
+  // In 128 bits: offsets in a hostile header may be near 2^64, and a sum that wraps would pass.
+  using u128 = unsigned __int128;
   const auto size = static_cast<std::uint64_t>(fs::file_size(file));
-  std::uint64_t needed = eh.e_shoff + std::uint64_t{eh.e_shnum} * eh.e_shentsize;
-  needed = std::max<std::uint64_t>(needed, eh.e_phoff + std::uint64_t{eh.e_phnum} * eh.e_phentsize);
-  if (eh.e_phoff + std::uint64_t{eh.e_phnum} * sizeof(Elf64_Phdr) <= size) {
+  u128 needed = std::max(u128{eh.e_shoff} + u128{eh.e_shnum} * eh.e_shentsize,
+                         u128{eh.e_phoff} + u128{eh.e_phnum} * eh.e_phentsize);
+  if (u128{eh.e_phoff} + u128{eh.e_phnum} * sizeof(Elf64_Phdr) <= size) {
     in.seekg(static_cast<std::streamoff>(eh.e_phoff));
     for (int i = 0; i < eh.e_phnum; ++i) {
       Elf64_Phdr ph{};
       if (!in.read(reinterpret_cast<char*>(&ph), sizeof ph)) break;
-      if (ph.p_type == PT_LOAD) needed = std::max<std::uint64_t>(needed, ph.p_offset + ph.p_filesz);
+      if (ph.p_type == PT_LOAD) needed = std::max(needed, u128{ph.p_offset} + ph.p_filesz);
     }
   }
   if (needed > size) {
+    const std::string need = needed >> 64 ? std::string("more than 2^64")
+                                          : std::to_string(static_cast<std::uint64_t>(needed));
     throw PluginError(fmt::format("{}: cannot load: truncated ELF file: its headers need {} bytes, it has {}", file,
-                                  needed, size));
+                                  need, size));
   }
 }
 
-}  // namespace
+void check_descriptor(const std::string& file, const PluginDescriptor* d) {
+  if (!d) throw PluginError(fmt::format("{}: entry point returned no descriptor", file));
+  if (d->abi_version != kSdkAbiVersion) {
+    throw PluginError(fmt::format("{}: wrong ABI version: got {}, expected {} (rebuild the plugin "
+                                  "against this razor SDK)",
+                                  file, d->abi_version, kSdkAbiVersion));
+  }
+  if (d->descriptor_size != sizeof(PluginDescriptor)) {
+    throw PluginError(fmt::format("{}: wrong descriptor size: got {}, expected {}", file,
+                                  d->descriptor_size, sizeof(PluginDescriptor)));
+  }
+  const std::string tag = or_none(d->build_tag);
+  if (!d->build_tag || tag != sdk_build_tag()) {
+    throw PluginError(fmt::format("{}: wrong build tag: got '{}', expected '{}' (rebuild the plugin "
+                                  "with the same LibTorch, C++ ABI and compiler)",
+                                  file, tag, sdk_build_tag()));
+  }
+  if (!d->name || !*d->name) throw PluginError(fmt::format("{}: descriptor has no plugin name", file));
+  if (!is_name(d->name)) {
+    throw PluginError(fmt::format("{}: bad plugin name: got '{}', expected letters, digits, '_', '-' or '.'", file,
+                                  or_none(d->name)));
+  }
+  if (d->num_components > 0 && !d->components) {
+    throw PluginError(fmt::format("{}: descriptor lists {} components but gives no table of them", file,
+                                  d->num_components));
+  }
+  for (std::size_t i = 0; i < d->num_components; ++i) {
+    const ComponentInfo& c = d->components[i];
+    if (!is_name(c.kind) || !is_name(c.name)) {
+      throw PluginError(fmt::format("{}: component {} of plugin '{}': bad kind or name: got '{}/{}', expected "
+                                    "letters, digits, '_', '-' or '.'",
+                                    file, i, d->name, or_none(c.kind), or_none(c.name)));
+    }
+    if (!c.create) throw PluginError(fmt::format("{}: component '{}/{}' has no factory", file, c.kind, c.name));
+    for (const OptionInfo& o : c.options) {
+      if (!o.name || !o.type || !o.default_toml || !o.doc) {
+        throw PluginError(fmt::format("{}: component '{}/{}' declares an option with a missing name, type, "
+                                      "default or doc",
+                                      file, c.kind, c.name));
+      }
+    }
+  }
+}
 
 std::shared_ptr<LoadedPlugin> load_plugin(const std::string& file) {
   check_not_world_writable(file);
@@ -100,23 +158,7 @@ std::shared_ptr<LoadedPlugin> load_plugin(const std::string& file) {
   } catch (const std::exception& e) {
     throw PluginError(fmt::format("{}: entry point threw: {}", file, e.what()));
   }
-  if (!d) throw PluginError(fmt::format("{}: entry point returned no descriptor", file));
-  if (d->abi_version != kSdkAbiVersion) {
-    throw PluginError(fmt::format("{}: wrong ABI version: got {}, expected {} (rebuild the plugin "
-                                  "against this razor SDK)",
-                                  file, d->abi_version, kSdkAbiVersion));
-  }
-  if (d->descriptor_size != sizeof(PluginDescriptor)) {
-    throw PluginError(fmt::format("{}: wrong descriptor size: got {}, expected {}", file,
-                                  d->descriptor_size, sizeof(PluginDescriptor)));
-  }
-  const std::string tag = d->build_tag ? d->build_tag : "(none)";
-  if (tag != sdk_build_tag()) {
-    throw PluginError(fmt::format("{}: wrong build tag: got '{}', expected '{}' (rebuild the plugin "
-                                  "with the same LibTorch, C++ ABI and compiler)",
-                                  file, tag, sdk_build_tag()));
-  }
-  if (!d->name || !*d->name) throw PluginError(fmt::format("{}: descriptor has no plugin name", file));
+  check_descriptor(file, d);
   plugin->descriptor = d;
   return plugin;
 }

@@ -19,6 +19,13 @@ struct LoadedPlugin {
 /// Throws razor::PluginError with one line: "<file>: <fault>: got <x>, expected <y>".
 std::shared_ptr<LoadedPlugin> load_plugin(const std::string& file);
 
+/// The checks load_plugin makes, for callers that have the bytes or the descriptor in hand (tests, fuzzing).
+/// A 64-bit ELF file shorter than its headers say is refused; anything else is left to dlopen.
+void check_elf_complete(const std::string& file);
+/// ABI version, descriptor size, build tag, plugin name, and every component's kind, name, factory and
+/// option strings present.
+void check_descriptor(const std::string& file, const PluginDescriptor* descriptor);
+
 /// The folders searched for plugins, in order: --plugin-path entries, RAZOR_PLUGIN_PATH (colon
 /// separated), then lib/razor/plugins next to the executable's bin/ — the install folder, or the
 /// build tree's, which has the same layout.

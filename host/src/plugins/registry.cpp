@@ -33,7 +33,6 @@ void Registry::add(std::shared_ptr<LoadedPlugin> plugin) {
                                     "expected it only once (already registered by plugin '{}' from {})",
                                     plugin->file, key, d.name, first.descriptor->name, first.file));
     }
-    if (!info.create) throw PluginError(fmt::format("{}: component '{}' has no factory", plugin->file, key));
   }
   for (std::size_t i = 0; i < d.num_components; ++i) {
     RegisteredComponent rc{&d.components[i], plugin};

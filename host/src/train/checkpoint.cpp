@@ -10,6 +10,7 @@
 #include <torch/serialize/output-archive.h>
 
 #include "razor/errors.h"
+#include "razor/model_weights.h"
 #include "train/sealed_file.h"
 
 namespace razor::host {
@@ -64,7 +65,7 @@ TrainPosition load_checkpoint(const std::string& file, Algorithm& algorithm, tor
     archive.read("optimizer", optim);
     archive.read("state", state);
     archive.read("rng", rng);
-    algorithm.load(model);
+    load_module_checked(algorithm, model, file);
     optimizer.load(optim);
     algorithm.load_state(state);
     for (auto& [name, gen] : generators(device)) {
@@ -82,8 +83,13 @@ TrainPosition load_checkpoint(const std::string& file, Algorithm& algorithm, tor
     position.step = v.toInt();
     archive.read("best_top1", v);
     position.best_top1 = v.toDouble();
+  } catch (const Error&) {
+    throw;  // already names the file
   } catch (const c10::Error& e) {
     const std::string what = e.what_without_backtrace();
+    throw Error(fmt::format("{}: unreadable checkpoint: {}", file, what.substr(0, what.find('\n'))));
+  } catch (const std::exception& e) {  // LibTorch's TorchScript reader reports a damaged archive this way
+    const std::string what = e.what();
     throw Error(fmt::format("{}: unreadable checkpoint: {}", file, what.substr(0, what.find('\n'))));
   }
   return position;

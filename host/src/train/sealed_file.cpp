@@ -30,8 +30,14 @@ std::string read_sealed(const std::string& path, const std::string& what) {
   std::istringstream header(all.substr(0, eol == std::string::npos ? 0 : eol));
   std::string magic, version, sha;
   std::size_t size = 0;
-  if (eol == std::string::npos || !(header >> magic >> version >> size >> sha) || magic != kMagic || version != "1")
+  if (eol == std::string::npos || !(header >> magic) || magic != kMagic)
     throw Error(fmt::format("{}: not a razor {} (no '{} 1' header)", path, what, kMagic));
+  if (!(header >> version) || version != "1") {
+    throw Error(fmt::format("{}: a {} in format '{}', expected format 1 (written by another razor version?)", path,
+                            what, version));
+  }
+  if (!(header >> size >> sha) || sha.size() != 64)
+    throw Error(fmt::format("{}: damaged {}: its '{} 1' header has no size and SHA-256", path, what, kMagic));
   std::string bytes = all.substr(eol + 1);
   if (bytes.size() != size)
     throw Error(fmt::format("{}: damaged {}: {} bytes after the header, expected {} (truncated?)", path, what, bytes.size(), size));
