@@ -52,7 +52,8 @@ std::string expected_for(std::string message, const std::string& path) {
 TEST_CASE("hostile subnet files: one exact line each") {
   const std::vector<SearchGroup> space{{"stages.0", {"shuffle_3x3", "shuffle_5x5"}, {}},
                                        {"stages.1", {"shuffle_3x3", "shuffle_xception"}, {}}};
-  for (const auto& [name, message] : cases("subnets")) {
+  for (const auto& [case_name, case_message] : cases("subnets")) {
+    const std::string name = case_name, message = case_message;  // clang: lambdas cannot capture bindings
     const std::string path = kCorpus + "subnets/" + name;
     CAPTURE(name);
     CHECK(test::error_of([&] { load_subnet(path, space); }) == expected_for(message, path));
@@ -60,13 +61,15 @@ TEST_CASE("hostile subnet files: one exact line each") {
 }
 
 TEST_CASE("hostile IDX and CIFAR-10 files: one exact line each") {
-  for (const auto& [name, message] : cases("data/idx")) {
+  for (const auto& [case_name, case_message] : cases("data/idx")) {
+    const std::string name = case_name, message = case_message;  // clang: lambdas cannot capture bindings
     const std::string dir = kCorpus + "data/idx/" + name;
     CAPTURE(name);
     const host::IdxDataset idx(dir, {"images", "labels", "images", "labels"}, 10);
     CHECK(test::error_of([&] { idx.load(Split::test); }) == expected_for(message, dir));
   }
-  for (const auto& [name, message] : cases("data/cifar")) {
+  for (const auto& [case_name, case_message] : cases("data/cifar")) {
+    const std::string name = case_name, message = case_message;  // clang: lambdas cannot capture bindings
     const std::string dir = kCorpus + "data/cifar/" + name;
     CAPTURE(name);
     CHECK(test::error_of([&] { host::Cifar10Dataset(dir).load(Split::test); }) == expected_for(message, dir));
@@ -74,7 +77,8 @@ TEST_CASE("hostile IDX and CIFAR-10 files: one exact line each") {
 }
 
 TEST_CASE("hostile checkpoints: one exact line each, and the model left as it was") {
-  for (const auto& [name, message] : cases("checkpoints")) {
+  for (const auto& [case_name, case_message] : cases("checkpoints")) {
+    const std::string name = case_name, message = case_message;  // clang: lambdas cannot capture bindings
     const std::string path = kCorpus + "checkpoints/" + name;
     CAPTURE(name);
     test::Trainee t;

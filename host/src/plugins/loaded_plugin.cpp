@@ -118,11 +118,11 @@ void check_descriptor(const std::string& file, const PluginDescriptor* d) {
                                     file, i, d->name, or_none(c.kind), or_none(c.name)));
     }
     if (!c.create) throw PluginError(fmt::format("{}: component '{}/{}' has no factory", file, c.kind, c.name));
+    if (!c.doc) throw PluginError(fmt::format("{}: component '{}/{}' has no doc line", file, c.kind, c.name));
     for (const OptionInfo& o : c.options) {
-      if (!o.name || !o.type || !o.default_toml || !o.doc) {
-        throw PluginError(fmt::format("{}: component '{}/{}' declares an option with a missing name, type, "
-                                      "default or doc",
-                                      file, c.kind, c.name));
+      if (!o.name || !o.type || !o.doc) {  // a missing default is allowed: the option is required
+        throw PluginError(fmt::format("{}: component '{}/{}' declares an option without a name, type or doc", file,
+                                      c.kind, c.name));
       }
     }
   }

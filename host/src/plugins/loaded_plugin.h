@@ -23,7 +23,7 @@ std::shared_ptr<LoadedPlugin> load_plugin(const std::string& file);
 /// A 64-bit ELF file shorter than its headers say is refused; anything else is left to dlopen.
 void check_elf_complete(const std::string& file);
 /// ABI version, descriptor size, build tag, plugin name, and every component's kind, name, factory and
-/// option strings present.
+/// option name, type and doc present (a missing default makes the option required).
 void check_descriptor(const std::string& file, const PluginDescriptor* descriptor);
 
 /// The folders searched for plugins, in order: --plugin-path entries, RAZOR_PLUGIN_PATH (colon
