@@ -123,7 +123,8 @@ void NasMutator::check(const Subnet& subnet) const {
   check_prepared();
   if (fixed_ && !subnet.empty()) throw Error("mutator/nas: the model is fixed; it has no choices left to set");
   for (const auto& [key, choice] : subnet) {
-    const auto g = std::find_if(groups_.begin(), groups_.end(), [&](const SearchGroup& x) { return x.key == key; });
+    const auto g =
+        std::find_if(groups_.begin(), groups_.end(), [&key = key](const SearchGroup& x) { return x.key == key; });
     if (g == groups_.end()) {
       std::vector<std::string> keys;
       for (const auto& x : groups_) keys.push_back(x.key);

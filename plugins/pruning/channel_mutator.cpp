@@ -106,7 +106,8 @@ ChannelSlicer& ChannelMutator::slicer() {
 void ChannelMutator::check(const Subnet& subnet) const {
   if (!slicer_) throw Error("mutator/channel: prepare() has not run");
   for (const auto& [key, choice] : subnet) {
-    const auto g = std::find_if(groups_.begin(), groups_.end(), [&](const SearchGroup& s) { return s.key == key; });
+    const auto g =
+        std::find_if(groups_.begin(), groups_.end(), [&key = key](const SearchGroup& s) { return s.key == key; });
     if (g == groups_.end()) throw Error(fmt::format("mutator/channel: no prunable channel unit '{}'", key));
     if (std::find(g->choices.begin(), g->choices.end(), choice) == g->choices.end()) {
       throw Error(fmt::format("mutator/channel: unit '{}': '{}' is not one of its ratios ({})", key, choice,

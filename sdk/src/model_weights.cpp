@@ -65,6 +65,10 @@ void load_weights(torch::nn::Module& module, const std::string& path) {
   } catch (const c10::Error& e) {
     const std::string what = e.what_without_backtrace();
     throw Error("cannot load weights from '" + path + "': " + what.substr(0, what.find('\n')));
+  } catch (const std::bad_alloc&) {  // LibTorch allocates what a length field in the archive says
+    throw Error("cannot load weights from '" + path +
+                "': it asks for more memory than there is (a damaged length field, or a model too large for this "
+                "machine)");
   } catch (const std::exception& e) {  // LibTorch's TorchScript reader reports a damaged archive this way
     const std::string what = e.what();
     throw Error("cannot load weights from '" + path + "': " + what.substr(0, what.find('\n')));

@@ -1,6 +1,8 @@
-// checkpoint: a checkpoint file restored into a small model and its SGD optimizer.
-// Input: one flag byte, then the file. Flag bit 0 seals the rest with a valid header first, so the
-// mutations reach the archive inside and not only the checksum that guards it.
+// checkpoint: a checkpoint file, as it is on disk, restored into a small model and its SGD optimizer.
+// archive: the LibTorch archive inside, sealed by the harness, so the mutations get past the checksum
+// into LibTorch's zip, pickle and TorchScript readers. Only a deliberately crafted file gets there in use,
+// and LibTorch's readers are not hardened (this target crashes them), so it runs by hand, not in CI; its
+// kept findings are replayed in CI.
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -16,14 +18,7 @@ namespace {
 
 using test::Trainee;
 
-void run(const std::string& bytes) {
-  if (bytes.empty()) return;
-  const std::string path = scratch_dir() + "/checkpoint.pt";
-  if (bytes[0] & 1) {
-    host::write_sealed(path, bytes.substr(1));
-  } else {
-    write_scratch("checkpoint.pt", bytes.substr(1));
-  }
+void load(const std::string& path) {
   Trainee t;
   try {
     const auto position = host::load_checkpoint(path, *t.algorithm, t.optimizer, c10::kCPU);
@@ -39,24 +34,46 @@ void run(const std::string& bytes) {
   }
 }
 
+void run_file(const std::string& bytes) { load(write_scratch("checkpoint.pt", bytes)); }
+
+void run_archive(const std::string& bytes) {
+  const std::string path = scratch_dir() + "/checkpoint.pt";
+  host::write_sealed(path, bytes);
+  load(path);
+}
+
 std::string file_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
-std::vector<Seed> seeds() {
+// A real checkpoint: sealed, and the archive inside.
+std::pair<std::string, std::string> real_checkpoint() {
   Trainee t(3, /*step=*/true);
   const std::string path = scratch_dir() + "/seed.pt";
   host::save_checkpoint(path, *t.algorithm, t.optimizer, {1, 2, 3, 0.5}, c10::kCPU);
   const std::string sealed = file_bytes(path);
-  const std::string archive = sealed.substr(sealed.find('\n') + 1);
-  return {{"sealed", '\0' + sealed}, {"archive_resealed", '\1' + archive}, {"legacy_zip", '\0' + archive}};
+  return {sealed, sealed.substr(sealed.find('\n') + 1)};
 }
+
+std::vector<Seed> file_seeds() {
+  const auto [sealed, archive] = real_checkpoint();
+  return {{"sealed", sealed}, {"bare_archive", archive}};
+}
+
+std::vector<Seed> archive_seeds() { return {{"archive", real_checkpoint().second}}; }
 
 }  // namespace
 
 const FuzzTarget& checkpoint_target() {
-  static const FuzzTarget t{"checkpoint", "a (sealed) checkpoint restored into a model and optimizer", &run, &seeds};
+  static const FuzzTarget t{"checkpoint", "a checkpoint file restored into a model and optimizer", &run_file,
+                            &file_seeds};
+  return t;
+}
+
+const FuzzTarget& archive_target() {
+  static const FuzzTarget t{"archive", "the archive inside a checkpoint, sealed by the harness (LibTorch's readers)",
+                            &run_archive, &archive_seeds};
   return t;
 }
 

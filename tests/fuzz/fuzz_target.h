@@ -25,6 +25,7 @@ const FuzzTarget& subnet_target();
 const FuzzTarget& idx_target();
 const FuzzTarget& cifar_target();
 const FuzzTarget& checkpoint_target();
+const FuzzTarget& archive_target();
 const FuzzTarget& plugin_target();
 
 /// A folder of this process for the files a target writes (removed at exit).

@@ -25,7 +25,11 @@ std::string read_sealed(const std::string& path, const std::string& what) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(fmt::format("{}: cannot read the {}", path, what));
   const std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (all.rfind("PK\x03\x04", 0) == 0) return all;  // an unsealed archive from before
+  if (all.rfind("PK\x03\x04", 0) == 0) {
+    throw Error(fmt::format("{}: an unsealed {} (written before razor sealed them, or not by razor): it cannot be "
+                            "checked, so it is not loaded",
+                            path, what));
+  }
   const auto eol = all.find('\n');
   std::istringstream header(all.substr(0, eol == std::string::npos ? 0 : eol));
   std::string magic, version, sha;

@@ -112,9 +112,10 @@ TEST_CASE("autoslim: the sandwich step accumulates max, min (and random) gradien
   CHECK(losses.at("min.loss_kd").item<double>() == doctest::Approx(kl.item<double>()).epsilon(1e-5));
   const auto actual = grads(algo);
   REQUIRE(actual.size() == expected.size());
-  for (const auto& [name, g] : expected) {
+  for (const auto& entry : expected) {  // not a structured binding: CAPTURE's lambda captures the name
+    const std::string& name = entry.first;
     CAPTURE(name);
-    CHECK(at::allclose(actual.at(name), g, 1e-5, 1e-6));
+    CHECK(at::allclose(actual.at(name), entry.second, 1e-5, 1e-6));
   }
   CHECK(mutator.current() == max);  // between steps the model is the largest subnet
 

@@ -248,7 +248,9 @@ TEST_CASE("model/spos_shufflenet: options from TOML values, config errors naming
       {{{"last_channels", "-1"}}, "model.last_channels: must not be negative (0 = no final 1x1 convolution)"},
       {{{"widths", "[]"}, {"repeats", "[]"}, {"strides", "[]"}}, "model.widths: needs at least one stage"},
   };
-  for (const auto& [values, message] : cases) {
+  for (const auto& c : cases) {  // not a structured binding: the lambdas below capture these
+    const auto& values = c.first;
+    const std::string& message = c.second;
     CAPTURE(message);
     CHECK(razor::test::error_of([&] { build<SposShuffleNetImpl>("model/spos_shufflenet", values); }) ==
           "t.toml:1:1: " + message);
