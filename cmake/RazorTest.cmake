@@ -11,6 +11,9 @@ target_link_libraries(razor_test_main PUBLIC doctest::doctest torch)
 function(razor_add_test name)
   cmake_parse_arguments(T "" "" "LIBS" ${ARGN})
   add_executable(${name} ${T_UNPARSED_ARGUMENTS})
+  if(RAZOR_SANITIZE)  # huge requests throw bad_alloc, as without ASan (see the file)
+    target_sources(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests/bounded_new.cpp)
+  endif()
   target_link_libraries(${name} PRIVATE razor_test_main ${T_LIBS})
   target_compile_definitions(${name} PRIVATE
     RAZOR_SOURCE_DIR="${PROJECT_SOURCE_DIR}"

@@ -1,8 +1,9 @@
-// operator new for the fuzz binary: requests over 2 GiB throw std::bad_alloc, as they do on a real
-// machine with less memory. LibTorch's unpickler allocates whatever a length field in an archive says;
-// razor turns the bad_alloc into a clean error, but ASan's own operator new aborts the process instead of
-// throwing, so without this every such input would be a false finding. malloc and free are still ASan's,
-// so every other check stays on. (Aligned new and delete are left to ASan; they pair with each other.)
+// operator new for the test and fuzz binaries of a sanitizer build: requests over 2 GiB throw
+// std::bad_alloc, as they do on a real machine with less memory. LibTorch's unpickler allocates whatever
+// a length field in an archive says, and razor turns the bad_alloc into a clean error; ASan's own operator
+// new aborts instead of throwing, so such inputs (tests/hostile/checkpoints/sealed_huge_length.pt) would be
+// false findings. malloc and free are still ASan's, so every other check stays on. (Aligned new and delete
+// are left to ASan; they pair with each other.)
 #include <cstdlib>
 #include <new>
 
