@@ -12,6 +12,7 @@
 #include "razor/errors.h"
 #include "razor/loss.h"
 #include "razor_doctest.hpp"
+#include "test_support.hpp"
 
 using namespace razor::host;
 
@@ -95,4 +96,29 @@ TEST_CASE("type resolution: short and full names, wrong kind, unknown with sugge
         "inline.toml:1:1: loss: missing required key 'type' (which loss to build; registered: fixture_l1)");
   CHECK(error_of("[loss]\ntype = 'fixture_l1'\nscale = 'big'\n") ==
         "inline.toml:3:9: loss.scale: expected a number, got string");
+}
+
+TEST_CASE("descriptor checks: names usable as config keys, no missing factory, doc or option fields") {
+  const auto none = [](const razor::BuildContext&) -> std::shared_ptr<razor::Component> { return nullptr; };
+  std::vector<razor::ComponentInfo> components{{"loss", "ok_name-1.0", "doc", {{"w", "int", nullptr, "doc"}}, none}};
+  razor::PluginDescriptor d{razor::kSdkAbiVersion, sizeof(razor::PluginDescriptor), razor::sdk_build_tag(), "p",
+                            "1", "d", components.data(), components.size()};
+  const auto fault = [&] { return razor::test::error_of([&] { check_descriptor("x.so", &d); }); };
+  CHECK(fault() == "(no error)");  // a missing default only makes the option required
+  components[0].name = "two\nlines";
+  CHECK(fault() == "x.so: component 0 of plugin 'p': bad kind or name: got 'loss/two\\nlines', expected letters, "
+                   "digits, '_', '-' or '.'");
+  components[0].name = "l1";
+  components[0].doc = nullptr;
+  CHECK(fault() == "x.so: component 'loss/l1' has no doc line");
+  components[0].doc = "doc";
+  components[0].options[0].type = nullptr;
+  CHECK(fault() == "x.so: component 'loss/l1' declares an option without a name, type or doc");
+  components[0].options[0].type = "int";
+  components[0].create = nullptr;
+  CHECK(fault() == "x.so: component 'loss/l1' has no factory");
+  d.components = nullptr;
+  CHECK(fault() == "x.so: descriptor lists 1 components but gives no table of them");
+  d.name = "a b";
+  CHECK(fault() == "x.so: bad plugin name: got 'a b', expected letters, digits, '_', '-' or '.'");
 }
