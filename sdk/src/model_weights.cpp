@@ -44,6 +44,23 @@ void check_shapes(const torch::nn::Module& module, torch::serialize::InputArchiv
 
 }  // namespace
 
+void rethrow_load_error(const std::string& prefix) {
+  try {
+    throw;
+  } catch (const Error&) {
+    throw;  // already says what and where
+  } catch (const c10::Error& e) {
+    const std::string what = e.what_without_backtrace();
+    throw Error(prefix + ": " + what.substr(0, what.find('\n')));
+  } catch (const std::bad_alloc&) {  // LibTorch allocates what a length field in the archive says
+    throw Error(prefix + ": it asks for more memory than there is (a damaged length field, or a model too large "
+                         "for this machine)");
+  } catch (const std::exception& e) {  // LibTorch's TorchScript reader reports a damaged archive this way
+    const std::string what = e.what();
+    throw Error(prefix + ": " + what.substr(0, what.find('\n')));
+  }
+}
+
 void load_module_checked(torch::nn::Module& module, torch::serialize::InputArchive& archive,
                          const std::string& what) {
   check_shapes(module, archive, "", what);
@@ -60,18 +77,8 @@ void load_weights(torch::nn::Module& module, const std::string& path) {
     torch::serialize::InputArchive archive;
     archive.load_from(path);
     load_module_checked(module, archive, "cannot load weights from '" + path + "'");
-  } catch (const Error&) {
-    throw;
-  } catch (const c10::Error& e) {
-    const std::string what = e.what_without_backtrace();
-    throw Error("cannot load weights from '" + path + "': " + what.substr(0, what.find('\n')));
-  } catch (const std::bad_alloc&) {  // LibTorch allocates what a length field in the archive says
-    throw Error("cannot load weights from '" + path +
-                "': it asks for more memory than there is (a damaged length field, or a model too large for this "
-                "machine)");
-  } catch (const std::exception& e) {  // LibTorch's TorchScript reader reports a damaged archive this way
-    const std::string what = e.what();
-    throw Error("cannot load weights from '" + path + "': " + what.substr(0, what.find('\n')));
+  } catch (...) {
+    rethrow_load_error("cannot load weights from '" + path + "'");
   }
 }
 

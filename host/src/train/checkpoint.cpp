@@ -83,18 +83,8 @@ TrainPosition load_checkpoint(const std::string& file, Algorithm& algorithm, tor
     position.step = v.toInt();
     archive.read("best_top1", v);
     position.best_top1 = v.toDouble();
-  } catch (const Error&) {
-    throw;  // already names the file
-  } catch (const c10::Error& e) {
-    const std::string what = e.what_without_backtrace();
-    throw Error(fmt::format("{}: unreadable checkpoint: {}", file, what.substr(0, what.find('\n'))));
-  } catch (const std::bad_alloc&) {  // LibTorch allocates what a length field in the archive says
-    throw Error(fmt::format("{}: unreadable checkpoint: it asks for more memory than there is (a damaged length "
-                            "field, or a model too large for this machine)",
-                            file));
-  } catch (const std::exception& e) {  // LibTorch's TorchScript reader reports a damaged archive this way
-    const std::string what = e.what();
-    throw Error(fmt::format("{}: unreadable checkpoint: {}", file, what.substr(0, what.find('\n'))));
+  } catch (...) {
+    rethrow_load_error(file + ": unreadable checkpoint");
   }
   return position;
 }

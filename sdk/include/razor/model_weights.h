@@ -23,6 +23,11 @@ RAZOR_API void load_weights(torch::nn::Module& module, const std::string& path);
 /// refusing it, so a file from another architecture or width would load silently. Checks every shape
 /// first, and throws razor::Error "<what>: <tensor>: shape [..] in the file, [..] in the model" with the
 /// module unchanged (c10::Error from Module::load for a missing tensor).
+/// Called inside a catch block around a LibTorch load: rethrows razor errors, and turns anything else
+/// (c10::Error, LibTorch's TorchScript errors, std::bad_alloc from a damaged length field) into one
+/// razor::Error "<prefix>: <first line of the reason>".
+[[noreturn]] RAZOR_API void rethrow_load_error(const std::string& prefix);
+
 RAZOR_API void load_module_checked(torch::nn::Module& module, torch::serialize::InputArchive& archive,
                                    const std::string& what);
 
