@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <c10/util/Exception.h>
 
+#include "dist/launch_command.h"
 #include "razor/errors.h"
 #include "run/info_commands.h"
 #include "run/latency_command.h"
@@ -30,13 +31,22 @@ int main(int argc, char** argv) {
   std::vector<std::string> plugin_paths;
   app.add_option("--plugin-path", plugin_paths, "extra plugin folder, searched first (repeatable)");
 
+  const auto add_run_options = [](CLI::App* cmd, razor::host::RunOptions& run) {
+    cmd->add_option("config", run.config, "TOML config file")->required();
+    cmd->add_option("--set", run.overrides, "override a value in TOML syntax: --set train.epochs=3");
+    cmd->add_option("--work-dir", run.work_dir, "output folder (default work_dirs/<config name>)");
+    cmd->add_flag("--resume", run.resume, "continue from the work dir's latest checkpoint");
+    cmd->add_option("--device", run.device, "cpu, cuda or cuda:N (overrides runtime.device)");
+  };
   razor::host::RunOptions run;
   auto* run_cmd = app.add_subcommand("run", "compose CONFIG and run its stages in a work dir");
-  run_cmd->add_option("config", run.config, "TOML config file")->required();
-  run_cmd->add_option("--set", run.overrides, "override a value in TOML syntax: --set train.epochs=3");
-  run_cmd->add_option("--work-dir", run.work_dir, "output folder (default work_dirs/<config name>)");
-  run_cmd->add_flag("--resume", run.resume, "continue from the work dir's latest checkpoint");
-  run_cmd->add_option("--device", run.device, "cpu, cuda or cuda:N (overrides runtime.device)");
+  add_run_options(run_cmd, run);
+  razor::host::RunOptions launched;
+  razor::host::LaunchOptions launch;
+  auto* launch_cmd = app.add_subcommand("launch", "`run` in N local processes, data parallel (c10d Gloo on loopback)");
+  launch_cmd->add_option("--nproc", launch.nproc, "number of worker processes")->required();
+  launch_cmd->add_option("--port", launch.port, "rendezvous port on 127.0.0.1 (default: a free one)");
+  add_run_options(launch_cmd, launched);
 
   auto* plugins_cmd = app.add_subcommand("plugins", "inspect plugins and components");
   plugins_cmd->require_subcommand(1);
@@ -116,6 +126,8 @@ int main(int argc, char** argv) {
       razor::host::install_stop_handlers();
       razor::host::run_command(run);
     }
+    launched.plugin_paths = plugin_paths;
+    if (*launch_cmd) return razor::host::launch_command(launch, launched);
     if (*list_cmd) return razor::host::plugins_list(plugin_paths, std::cout);
     if (*info_cmd) razor::host::plugins_info(plugin_paths, info_name, std::cout);
     if (*markdown_cmd) razor::host::plugins_markdown(plugin_paths, std::cout);

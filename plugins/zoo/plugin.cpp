@@ -19,7 +19,7 @@ std::shared_ptr<razor::Component> make_model(const razor::BuildContext& ctx) {
       {"strides", "int[]", "[1, 2, 2]", "stride of each stage's first block"}
 
 RAZOR_PLUGIN(
-    "zoo", "0.1.0", "Small classification networks (ResNet, MobileNetV2, ShuffleNetV2, SPOS supernet) and a FLOPs estimator",
+    "zoo", "0.1.0", "Small classification networks (ResNet, MobileNetV2, ShuffleNetV2, SPOS supernet, MLP) and a FLOPs estimator",
     {"model", "resnet", "ResNet with basic blocks; 3x3 stem without max-pooling, for small images",
      {RAZOR_ZOO_COMMON_OPTIONS,
       {"widths", "int[]", "[16, 32, 64]", "output channels of each stage"},
@@ -53,5 +53,11 @@ RAZOR_PLUGIN(
       {"candidate_probs", "float[]", "[]", "sampling probability of each candidate (summing to 1); [] = uniform"}},
      &make_model<razor::zoo::SposShuffleNetImpl, razor::zoo::SposShuffleNetOptions,
                  &razor::zoo::spos_shufflenet_options>},
+    {"model", "mlp",
+     "Fully connected layers with ReLU on flattened images; no batch norm (exact reference runs, tiny baselines)",
+     {{"in_features", "int", "64", "values per image: channels x height x width (64 for 8x8 digits)"},
+      {"num_classes", "int", "10", "output logits"},
+      {"hidden", "int[]", "[64]", "width of each hidden layer ([] = a linear classifier)"}},
+     &make_model<razor::zoo::MlpImpl, razor::zoo::MlpOptions, &razor::zoo::mlp_options>},
     {"estimator", "flops", "Multiply-accumulates and parameters of what one forward pass runs (mmcv convention)",
      {}, &razor::make_component<razor::zoo::FlopsEstimator>})

@@ -118,4 +118,11 @@ SposShuffleNetOptions spos_shufflenet_options(const razor::ConfigView& cfg) {
       .candidate_probs(spos_candidate_probs(cfg));
 }
 
+MlpOptions mlp_options(const razor::ConfigView& cfg) {
+  auto hidden = cfg.get<std::vector<std::int64_t>>("hidden");
+  for (auto x : hidden)
+    if (x <= 0) cfg.fail("hidden", "values must be positive");
+  return MlpOptions().in_features(positive(cfg, "in_features")).num_classes(positive(cfg, "num_classes")).hidden(hidden);
+}
+
 }  // namespace razor::zoo

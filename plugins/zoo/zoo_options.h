@@ -1,5 +1,6 @@
 #pragma once
 // Reading the zoo networks' options from a config, with the checks the networks rely on.
+#include "mlp.h"
 #include "mobilenet_v2.h"
 #include "razor/config.h"
 #include "resnet.h"
@@ -12,5 +13,6 @@ ResNetOptions resnet_options(const razor::ConfigView& cfg);
 MobileNetV2Options mobilenet_v2_options(const razor::ConfigView& cfg);
 ShuffleNetV2Options shufflenet_v2_options(const razor::ConfigView& cfg);
 SposShuffleNetOptions spos_shufflenet_options(const razor::ConfigView& cfg);
+MlpOptions mlp_options(const razor::ConfigView& cfg);
 
 }  // namespace razor::zoo

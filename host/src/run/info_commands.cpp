@@ -141,7 +141,7 @@ void plugins_markdown(const std::vector<std::string>& plugin_paths, std::ostream
       {"top level", &sections::root},     {"[runtime]", &sections::runtime},   {"[data]", &sections::data},
       {"[data.augment]", &sections::augment}, {"[optimizer]", &sections::optimizer},
       {"[schedule]", &sections::schedule}, {"[train]", &sections::train},       {"[search]", &sections::search},
-      {"[export]", &sections::export_},    {"[plugins]", &sections::plugins}};
+      {"[export]", &sections::export_},    {"[plugins]", &sections::plugins},   {"[distributed]", &sections::distributed}};
   for (const auto& [title, options] : host_sections) {
     fmt::print(out, "### {}\n\n", title);
     options_table(options(), out);

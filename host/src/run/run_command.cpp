@@ -19,6 +19,8 @@
 #include "config/config_loader.h"
 #include "config/toml_config_view.h"
 #include "config/unread_keys.h"
+#include "dist/group.h"
+#include "dist/model_sync.h"
 #include "export/export_stage.h"
 #include "plugins/host_context.h"
 #include "plugins/load_registry.h"
@@ -128,8 +130,30 @@ void run_command(const RunOptions& options) {
   settings.logger = make_logger();
   std::int64_t threads = runtime->get<std::int64_t>("threads");
   if (threads < 0) runtime->fail("threads", "must be 0 (all cores) or positive");
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   const auto log_interval = runtime->get<std::int64_t>("log_interval");
+  // Multi-process: where this process stands comes from the environment (torchrun's variables, or
+  // razor-host launch), how the ranks work together from [distributed].
+  const std::optional<World> world = world_from_env();
+  const bool parallel = world && world->size > 1;
+  auto dist_view = section(*root, "distributed", sections::distributed());
+  const auto backend = dist_view->get<std::string>("backend");
+  if (backend != "gloo" && backend != "nccl") dist_view->fail("backend", fmt::format("expected gloo or nccl, got '{}'", backend));
+  const auto timeout_s = dist_view->get<std::int64_t>("timeout_s");
+  if (timeout_s <= 0) dist_view->fail("timeout_s", "must be positive");
+  BufferSync buffer_sync{};
+  try {
+    buffer_sync = parse_buffer_sync(dist_view->get<std::string>("batch_norm_stats"));
+  } catch (const Error& e) {
+    dist_view->fail("batch_norm_stats", e.what());
+  }
+  const auto bucket_mb = dist_view->get<double>("bucket_mb");
+  if (!(bucket_mb > 0)) dist_view->fail("bucket_mb", "must be positive");
+  // All cores, shared among the processes of this machine.
+  if (threads == 0) threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / (world ? world->local_size : 1));
+  if (parallel && world->rank != 0) settings.logger->set_level(spdlog::level::warn);  // rank 0 speaks for all
+  if (parallel && settings.device.is_cuda()) {  // one GPU per process of a machine
+    settings.device = c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(world->local_rank));
+  }
   const auto checkpoint_interval = runtime->get<std::int64_t>("checkpoint_interval");
 
   HostContext ctx(*registry, root, settings);
@@ -198,6 +222,13 @@ void run_command(const RunOptions& options) {
   TrainerSetup setup;
   setup.train = std::move(data.train);
   setup.val = std::move(data.val);
+  if (parallel && train_stage) {
+    try {
+      setup.train->shard(world->rank, world->size);
+    } catch (const Error& e) {
+      section(*root, "data", sections::data())->fail("batch_size", e.what());
+    }
+  }
   if (latency_table &&
       !std::equal(latency_table->input.begin(), latency_table->input.end(), data.image_shape.begin() + 1, data.image_shape.end()))
     search_view->fail("latency_table", fmt::format("the table was measured for images [{}], the data has [{}]",
@@ -230,20 +261,29 @@ void run_command(const RunOptions& options) {
                             shape_text(probe.sizes()), what.substr(0, what.find('\n'))));
   }
 
-  // 2. Write the work dir and run.
+  // 2. Meet the other ranks (they have checked the same config), then write the work dir (rank 0) and run.
+  std::unique_ptr<Group> group;
+  if (parallel) {
+    group = std::make_unique<Group>(*world, backend, std::chrono::seconds(timeout_s));
+    broadcast_module(*group, *algorithm);  // every rank starts from rank 0's weights
+  }
+  const bool writes = !group || group->rank() == 0;
   const std::string work_dir =
       options.work_dir.empty() ? "work_dirs/" + fs::path(options.config).stem().string() : options.work_dir;
   const bool train_checkpoint = fs::exists(work_dir + "/checkpoints/latest.pt");
   if (options.resume && !train_checkpoint && !fs::exists(work_dir + "/search/state.pt")) {
     throw Error(fmt::format("--resume: {}/checkpoints/latest.pt does not exist", work_dir));
   }
-  fs::create_directories(work_dir);
-  const WorkDirLock lock(work_dir);  // before anything in it is written
-  add_file_log(*settings.logger, work_dir + "/log.txt", options.resume);
+  std::optional<WorkDirLock> lock;
   std::ostringstream composed;
   composed << doc->root << '\n';
   const std::string config_file = work_dir + "/config.toml";
-  if (options.resume) {
+  if (writes) {
+    fs::create_directories(work_dir);
+    lock.emplace(work_dir);  // before anything in it is written
+    add_file_log(*settings.logger, work_dir + "/log.txt", options.resume);
+  }
+  if (writes && options.resume) {
     std::ifstream before(config_file);
     const std::string previous((std::istreambuf_iterator<char>(before)), std::istreambuf_iterator<char>());
     if (fs::exists(config_file) && previous != composed.str()) {
@@ -252,7 +292,7 @@ void run_command(const RunOptions& options) {
       fs::copy_file(config_file, work_dir + "/config.previous.toml", fs::copy_options::overwrite_existing);
     }
   }
-  std::ofstream(config_file) << composed.str();
+  if (writes) std::ofstream(config_file) << composed.str();
 
   at::set_num_threads(static_cast<int>(threads));
   auto& log = *settings.logger;
@@ -260,6 +300,11 @@ void run_command(const RunOptions& options) {
   log.info("work dir {}; device {}; threads {}; seed {}; stages {}", work_dir, settings.device.str(),
            at::get_num_threads(), settings.seed, fmt::join(stages, ", "));
   log.info("data: {}", data.description);
+  if (group) {
+    log.info("data parallel: {} processes ({}, rendezvous {}:{}), {} threads each; each takes 1/{} of every batch; "
+             "batch-norm statistics: {}", world->size, backend, world->master_addr, world->master_port, at::get_num_threads(),
+             world->size, dist_view->get<std::string>("batch_norm_stats"));
+  }
   if (has_choices) {
     log.info("search space: {} groups, {:.4g} subnets; the current path: {}", mutator->groups().size(),
              space_size(mutator->groups()), subnet_text(mutator->current()));
@@ -283,11 +328,16 @@ void run_command(const RunOptions& options) {
     setup.device = settings.device;
     setup.work_dir = work_dir;
     setup.logger = settings.logger;
+    setup.group = group.get();
+    setup.buffer_sync = buffer_sync;
+    setup.bucket_bytes = static_cast<std::int64_t>(bucket_mb * (1 << 20));
     trainer.emplace(std::move(setup));
     if (options.resume && train_checkpoint) trainer->resume();
     trainer->run();
-    save_weights(algorithm->model(), work_dir + "/model.pt");
-    log.info("final model weights: {}/model.pt", work_dir);
+    if (writes) {
+      save_weights(algorithm->model(), work_dir + "/model.pt");
+      log.info("final model weights: {}/model.pt", work_dir);
+    }
   }
 
   std::optional<SubnetScorer> scorer;
@@ -305,10 +355,11 @@ void run_command(const RunOptions& options) {
     search.work_dir = work_dir;
     search.resume = options.resume;
     search.logger = &log;
+    search.group = group.get();
     const Candidate best = run_search(search);
     if (!export_subnet) export_subnet = best.subnet;
   }
-  if (export_stage) {
+  if (export_stage && writes) {  // rank 0 exports; the others are done
     if (const int signal = stop_requested())
       throw Interrupted(signal, fmt::format("{} before the export: nothing exported; continue with --resume", signal_name(signal)));
     ExportSetup ex;

@@ -14,6 +14,7 @@ const std::vector<OptionInfo>& root() {
       {"search", "table", "{}", "the search stage: searcher, batch-norm handling while scoring"},
       {"export", "table", "{}", "the export stage: which subnet, equivalence check, TorchScript"},
       {"plugins", "table", "{}", "checks on the plugins this run may load"},
+      {"distributed", "table", "{}", "multi-process data parallel: backend, timeout, batch-norm statistics"},
       {"estimator", "estimator", nullptr,
        "(optional) resource estimator: logged at start, search constraints, export report (e.g. flops)"},
   };
@@ -121,6 +122,17 @@ const std::vector<OptionInfo>& export_() {
       {"speed_batches", "int[]", "[1, 64]",
        "after a search or pruning, time the export against the original at these batch sizes ([] = off)"},
       {"speed_runs", "int", "20", "timed calls per model and batch size for that report"},
+  };
+  return o;
+}
+
+const std::vector<OptionInfo>& distributed() {
+  static const std::vector<OptionInfo> o{
+      {"backend", "string", "'gloo'", "c10d backend: gloo (CPU) or nccl (CUDA, where LibTorch has it)"},
+      {"timeout_s", "int", "300", "how long a rank waits for the others (rendezvous, each collective) before failing"},
+      {"batch_norm_stats", "string", "'average'",
+       "running statistics at evaluations and checkpoints: average (over ranks) or rank0 (rank 0's, as DDP)"},
+      {"bucket_mb", "float", "25.0", "gradients are all-reduced in flat buckets of about this size"},
   };
   return o;
 }

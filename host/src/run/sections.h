@@ -17,5 +17,6 @@ const std::vector<OptionInfo>& train();
 const std::vector<OptionInfo>& search();
 const std::vector<OptionInfo>& export_();
 const std::vector<OptionInfo>& plugins();
+const std::vector<OptionInfo>& distributed();
 
 }  // namespace razor::host::sections

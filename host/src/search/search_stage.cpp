@@ -6,10 +6,12 @@
 #include <map>
 #include <sstream>
 
+#include <ATen/ATen.h>
 #include <fmt/format.h>
 #include <torch/serialize/input-archive.h>
 #include <torch/serialize/output-archive.h>
 
+#include "dist/gradient_sync.h"
 #include "razor/errors.h"
 #include "razor/state_archive.h"
 #include "razor/subnet_file.h"
@@ -103,13 +105,29 @@ void save_state(const std::string& file, const Searcher& searcher,
   write_sealed(file, bytes.str());
 }
 
+// The top-1 of each subnet; with a group, scored in turns by the ranks and summed over them.
+std::vector<double> score_all(const std::vector<Subnet>& subnets, SubnetScorer& scorer, Group* group) {
+  const int rank = group ? group->rank() : 0, size = group ? group->size() : 1;
+  std::vector<double> scores(subnets.size(), 0.0);
+  for (std::size_t i = static_cast<std::size_t>(rank); i < subnets.size(); i += static_cast<std::size_t>(size))
+    scores[i] = scorer.score(subnets[i]).top1;
+  if (group) {
+    std::vector<at::Tensor> sums{at::tensor(scores, at::TensorOptions().dtype(at::kDouble)).to(group->device())};
+    group->all_reduce_sum(sums);
+    const at::Tensor all = sums[0].cpu();
+    for (std::size_t i = 0; i < scores.size(); ++i) scores[i] = all[static_cast<std::int64_t>(i)].item<double>();
+  }
+  return scores;
+}
+
 }  // namespace
 
 Candidate run_search(const SearchSetup& s) {
   Mutator& mutator = *s.algorithm->mutator();
   auto& log = *s.logger;
   CostTable costs(mutator, *s.algorithm, s.estimator, s.latency, s.image_shape);
-  fs::create_directories(s.work_dir + "/search");
+  const bool writes = !s.group || s.group->rank() == 0;
+  if (writes) fs::create_directories(s.work_dir + "/search");
   const std::string state_file = s.work_dir + "/search/state.pt";
   const std::string metrics_file = s.work_dir + "/metrics.jsonl";
   std::vector<std::pair<std::int64_t, Candidate>> all;
@@ -134,7 +152,7 @@ Candidate run_search(const SearchSetup& s) {
     log.info("search: resumed from {} after round {} ({} candidates scored)", state_file, s.searcher->rounds_done(),
              all.size());
   }
-  rewrite_search_metrics(metrics_file, all);
+  if (writes) rewrite_search_metrics(metrics_file, all);
   log.info("search: {} groups, {:.4g} subnets; scoring on validation images", mutator.groups().size(),
            space_size(mutator.groups()));
   if (const LatencyTable* t = s.latency) {
@@ -142,20 +160,19 @@ Candidate run_search(const SearchSetup& s) {
              "on {} subnets)", t->config, t->batch, t->threads, t->form, t->machine, 100.0 * t->median_error, t->samples);
   }
 
-  std::ofstream metrics(metrics_file, std::ios::app);
+  std::ofstream metrics;
+  if (writes) metrics.open(metrics_file, std::ios::app);
   const auto start = std::chrono::steady_clock::now();
   std::int64_t scored_now = 0;
   for (auto proposals = s.searcher->propose(costs); !proposals.empty(); proposals = s.searcher->propose(costs)) {
-    if (const int signal = stop_requested()) {
+    if (const int signal = s.group ? agree_on_stop(*s.group, stop_requested()) : stop_requested()) {
       throw Interrupted(signal, fmt::format("{} during the search: {} holds the rounds done ({}); continue with --resume",
                                             signal_name(signal), state_file, s.searcher->rounds_done()));
     }
+    const std::vector<double> scores = score_all(proposals, *s.scorer, s.group);
     std::vector<Candidate> scored;
-    for (const auto& subnet : proposals) {
-      Candidate c{subnet, 0.0, costs.available() ? costs.costs(subnet) : Costs{}};
-      c.score = s.scorer->score(subnet).top1;
-      scored.push_back(std::move(c));
-    }
+    for (std::size_t i = 0; i < proposals.size(); ++i)
+      scored.push_back({proposals[i], scores[i], costs.available() ? costs.costs(proposals[i]) : Costs{}});
     s.searcher->report(scored);
     const std::int64_t round = s.searcher->rounds_done();
     for (const auto& c : scored) {
@@ -163,7 +180,7 @@ Candidate run_search(const SearchSetup& s) {
       all.emplace_back(round, c);
     }
     metrics.flush();
-    save_state(state_file, *s.searcher, all);
+    if (writes) save_state(state_file, *s.searcher, all);
     scored_now += static_cast<std::int64_t>(scored.size());
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (const auto best = s.searcher->best()) {
@@ -173,6 +190,7 @@ Candidate run_search(const SearchSetup& s) {
   }
   const auto best = s.searcher->best();
   if (!best) throw Error("the search scored no candidate");
+  if (!writes) return *best;
   save_subnet(s.work_dir + "/subnet.toml", best->subnet);
   for (const auto& [name, result] : s.searcher->results()) {
     fs::create_directories(s.work_dir + "/search/subnets");

@@ -8,6 +8,7 @@
 
 #include <spdlog/logger.h>
 
+#include "dist/group.h"
 #include "razor/estimator.h"
 #include "razor/searcher.h"
 #include "search/latency_table.h"
@@ -25,6 +26,9 @@ struct SearchSetup {
   std::string work_dir;
   bool resume = false;
   spdlog::logger* logger = nullptr;
+  // Data parallel (null: one process): each rank scores every size()-th candidate of a round and the
+  // scores are gathered, so all ranks' searchers see the same results; rank 0 alone writes.
+  Group* group = nullptr;
 };
 
 /// Runs (or, with resume, continues) the search; returns the best candidate.

@@ -3,6 +3,8 @@
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <fmt/format.h>
+
 #include "razor/errors.h"
 
 namespace razor::host {
@@ -34,6 +36,16 @@ BatchLoader::BatchLoader(LabelledImages data, std::int64_t batch_size, bool shuf
   }
 }
 
+void BatchLoader::shard(int rank, int world) {
+  if (!shuffle_) throw Error("only a training loader is split over ranks");
+  if (batch_size_ % world != 0) {
+    throw Error(fmt::format("batch size {} does not split evenly over {} processes: the batch size is the global one, "
+                            "make it a multiple of the process count", batch_size_, world));
+  }
+  rank_ = rank;
+  world_ = world;
+}
+
 std::int64_t BatchLoader::batches_per_epoch() const {
   const std::int64_t n = num_samples();
   return shuffle_ ? n / batch_size_ : (n + batch_size_ - 1) / batch_size_;
@@ -48,12 +60,14 @@ at::Tensor BatchLoader::order(std::int64_t epoch) const {
   return cached_order_;
 }
 
-at::Tensor BatchLoader::augment(at::Tensor images, std::int64_t epoch, std::int64_t index) const {
+at::Tensor BatchLoader::augment(at::Tensor images, std::int64_t epoch, std::int64_t index, std::int64_t count,
+                                std::int64_t first) const {
   auto gen = generator(mix_seed(seed_, static_cast<std::uint64_t>(epoch), static_cast<std::uint64_t>(index) + 1));
   const std::int64_t n = images.size(0), h = images.size(2), w = images.size(3);
   if (const std::int64_t p = augmentation_.crop_padding; p > 0) {
     at::Tensor padded = at::constant_pad_nd(images, {p, p, p, p}, 0.0);
-    at::Tensor offsets = at::randint(0, 2 * p + 1, {n, 2}, gen, at::TensorOptions().dtype(at::kLong));
+    at::Tensor offsets =
+        at::randint(0, 2 * p + 1, {count, 2}, gen, at::TensorOptions().dtype(at::kLong)).narrow(0, first, n);
     auto off = offsets.accessor<std::int64_t, 2>();
     std::vector<at::Tensor> crops;
     crops.reserve(static_cast<std::size_t>(n));
@@ -63,7 +77,7 @@ at::Tensor BatchLoader::augment(at::Tensor images, std::int64_t epoch, std::int6
     images = at::stack(crops);
   }
   if (augmentation_.horizontal_flip) {
-    at::Tensor flip = at::rand({n}, gen) < 0.5;
+    at::Tensor flip = at::rand({count}, gen).narrow(0, first, n) < 0.5;
     images = at::where(flip.view({n, 1, 1, 1}), images.flip({3}), images);
   }
   return images;
@@ -74,8 +88,10 @@ Batch BatchLoader::batch(std::int64_t epoch, std::int64_t index) const {
   const std::int64_t count = std::min(batch_size_, num_samples() - start);
   at::Tensor idx = shuffle_ ? order(epoch).narrow(0, start, count)
                             : at::arange(start, start + count, at::TensorOptions().dtype(at::kLong));
+  const std::int64_t rows = count / world_, first = rank_ * rows;  // this rank's share
+  if (world_ > 1) idx = idx.narrow(0, first, rows);
   at::Tensor images = data_.images.index_select(0, idx);
-  if (shuffle_) images = augment(images, epoch, index);
+  if (shuffle_) images = augment(images, epoch, index, count, first);
   if (mean_.defined()) images = (images - mean_) * inv_std_;
   return {images, data_.labels.index_select(0, idx)};
 }

@@ -28,18 +28,26 @@ class BatchLoader {
   BatchLoader(LabelledImages data, std::int64_t batch_size, bool shuffle, std::uint64_t seed,
               Augmentation augmentation, Normalization normalization);
 
+  /// Data parallel: this loader gives rank `rank` of `world` its 1/world rows of every (global) batch:
+  /// the very rows and augmentations a single process would give them. Training loaders only; the
+  /// batch size must split evenly (else razor::Error).
+  void shard(int rank, int world);
+
   std::int64_t batches_per_epoch() const;
   std::int64_t num_samples() const { return data_.labels.size(0); }
   Batch batch(std::int64_t epoch, std::int64_t index) const;
 
  private:
   at::Tensor order(std::int64_t epoch) const;
-  at::Tensor augment(at::Tensor images, std::int64_t epoch, std::int64_t index) const;
+  /// Draws the random crops and flips of the whole batch of `count`, applies those of rows [first, first + n).
+  at::Tensor augment(at::Tensor images, std::int64_t epoch, std::int64_t index, std::int64_t count,
+                     std::int64_t first) const;
 
   LabelledImages data_;
   std::int64_t batch_size_;
   bool shuffle_;
   std::uint64_t seed_;
+  int rank_ = 0, world_ = 1;
   Augmentation augmentation_;
   at::Tensor mean_, inv_std_;  // [1, C, 1, 1] or undefined
   mutable std::int64_t cached_epoch_ = -1;

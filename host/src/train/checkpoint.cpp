@@ -45,6 +45,7 @@ void save_checkpoint(const std::string& file, Algorithm& algorithm, const torch:
   archive.write("batch", c10::IValue(position.batch));
   archive.write("step", c10::IValue(position.step));
   archive.write("best_top1", c10::IValue(position.best_top1));
+  archive.write("world_size", c10::IValue(position.world_size));
 
   std::ostringstream bytes;
   archive.save_to(bytes);
@@ -83,6 +84,7 @@ TrainPosition load_checkpoint(const std::string& file, Algorithm& algorithm, tor
     position.step = v.toInt();
     archive.read("best_top1", v);
     position.best_top1 = v.toDouble();
+    if (archive.try_read("world_size", v)) position.world_size = v.toInt();  // older checkpoints: one process
   } catch (...) {
     rethrow_load_error(file + ": unreadable checkpoint");
   }

@@ -17,6 +17,7 @@ struct TrainPosition {
   std::int64_t batch = 0;  // next batch index within that epoch
   std::int64_t step = 0;   // optimizer steps done
   double best_top1 = -1.0;
+  std::int64_t world_size = 1;  // processes of the data-parallel run that wrote it
 };
 
 void save_checkpoint(const std::string& file, Algorithm& algorithm, const torch::optim::Optimizer& optimizer,

@@ -16,7 +16,8 @@ std::string format_duration(double seconds) {
 Progress::Progress(spdlog::logger& logger, std::int64_t total_steps, std::int64_t first_step,
                    std::int64_t log_interval)
     : logger_(logger), total_(total_steps), first_(first_step), interval_(log_interval),
-      tty_(::isatty(STDERR_FILENO) == 1), start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
+      // No bar where info lines are off (the quiet ranks of a multi-process run).
+      tty_(::isatty(STDERR_FILENO) == 1 && logger.should_log(spdlog::level::info)), start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
 
 Progress::~Progress() { clear(); }
 

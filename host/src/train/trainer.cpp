@@ -8,6 +8,7 @@
 #include <c10/core/GradMode.h>
 #include <fmt/format.h>
 
+#include "razor/errors.h"
 #include "run/stop_request.h"
 #include "train/batch_norm.h"
 #include "train/optimizer_factory.h"
@@ -17,14 +18,15 @@ namespace fs = std::filesystem;
 
 namespace razor::host {
 
-Accuracy evaluate(Algorithm& algorithm, const BatchLoader& loader, c10::Device device, bool batch_stats) {
+Accuracy evaluate(Algorithm& algorithm, const BatchLoader& loader, c10::Device device, bool batch_stats, Group* group) {
   c10::NoGradGuard no_grad;
   const bool was_training = algorithm.is_training();
   algorithm.eval();
   std::optional<BatchStatsGuard> stats;
   if (batch_stats) stats.emplace(algorithm);
   std::int64_t correct1 = 0, correct5 = 0, total = 0;
-  for (std::int64_t i = 0; i < loader.batches_per_epoch(); ++i) {
+  const std::int64_t first = group ? group->rank() : 0, stride = group ? group->size() : 1;
+  for (std::int64_t i = first; i < loader.batches_per_epoch(); i += stride) {
     Batch b = loader.batch(0, i);
     at::Tensor logits = algorithm.predict(b.inputs.to(device)).cpu();
     const std::int64_t k = std::min<std::int64_t>(5, logits.size(1));
@@ -36,20 +38,37 @@ Accuracy evaluate(Algorithm& algorithm, const BatchLoader& loader, c10::Device d
   }
   stats.reset();  // before the mode is restored, which it would otherwise undo
   algorithm.train(was_training);
+  if (group) {
+    std::vector<at::Tensor> counts{at::tensor({static_cast<double>(correct1), static_cast<double>(correct5),
+                                               static_cast<double>(total)}, at::TensorOptions().dtype(at::kDouble))
+                                       .to(group->device())};
+    group->all_reduce_sum(counts);
+    const at::Tensor sums = counts[0].cpu();
+    correct1 = sums[0].item<std::int64_t>(), correct5 = sums[1].item<std::int64_t>(), total = sums[2].item<std::int64_t>();
+  }
   return {100.0 * static_cast<double>(correct1) / static_cast<double>(total),
           100.0 * static_cast<double>(correct5) / static_cast<double>(total)};
 }
 
-Trainer::Trainer(TrainerSetup setup) : s_(std::move(setup)) {}
+Trainer::Trainer(TrainerSetup setup) : s_(std::move(setup)) {
+  if (s_.group) sync_.emplace(*s_.group, s_.algorithm->parameters(), s_.bucket_bytes);
+}
 
 void Trainer::resume() {
   const std::string file = s_.work_dir + "/checkpoints/latest.pt";
   pos_ = load_checkpoint(file, *s_.algorithm, *s_.optimizer, s_.device);
+  if (pos_.world_size != world_size()) {
+    throw Error(fmt::format("{}: written by a run of {} process{}, this one has {}: resume with the same number "
+                            "(razor-host launch --nproc {}, or WORLD_SIZE={})", file, pos_.world_size,
+                            pos_.world_size == 1 ? "" : "es", world_size(), pos_.world_size, pos_.world_size));
+  }
   resumed_ = true;
   s_.logger->info("resumed from {} at epoch {} batch {} (step {})", file, pos_.epoch + 1, pos_.batch, pos_.step);
 }
 
 void Trainer::checkpoint(bool is_best) {
+  if (s_.group) sync_buffers(*s_.group, *s_.algorithm, s_.buffer_sync);
+  if (!writes()) return;
   const std::string dir = s_.work_dir + "/checkpoints";
   save_checkpoint(dir + "/latest.pt", *s_.algorithm, *s_.optimizer, pos_, s_.device);
   if (is_best) {
@@ -59,8 +78,12 @@ void Trainer::checkpoint(bool is_best) {
 }
 
 Accuracy Trainer::run() {
-  fs::create_directories(s_.work_dir + "/checkpoints");
-  MetricsLog metrics(s_.work_dir + "/metrics.jsonl", resumed_ ? pos_.step : -1);
+  pos_.world_size = world_size();
+  std::optional<MetricsLog> metrics;
+  if (writes()) {
+    fs::create_directories(s_.work_dir + "/checkpoints");
+    metrics.emplace(s_.work_dir + "/metrics.jsonl", resumed_ ? pos_.step : -1);
+  }
   const std::int64_t per_epoch = s_.train->batches_per_epoch();
   const std::int64_t total = per_epoch * s_.epochs;
   Progress progress(*s_.logger, total, pos_.step, s_.log_interval);
@@ -70,7 +93,7 @@ Accuracy Trainer::run() {
   s_.algorithm->train();
   while (pos_.epoch < s_.epochs) {
     while (pos_.batch < per_epoch) {
-      if (const int signal = stop_requested()) {
+      if (const int signal = s_.group ? pending_stop_ : stop_requested()) {
         checkpoint(false);
         progress.clear();
         throw Interrupted(signal, fmt::format("{} during training: checkpoint {}/checkpoints/latest.pt written at epoch {} "
@@ -84,6 +107,8 @@ Accuracy Trainer::run() {
       b.targets = b.targets.to(s_.device);
       clear_gradients(*s_.optimizer);
       Losses losses = s_.algorithm->train_step(b);
+      // Data parallel: the ranks agree on stopping after this step, so they all stop at the same one.
+      if (sync_) pending_stop_ = sync_->reduce(stop_requested());
       s_.optimizer->step();
       ++pos_.step;
 
@@ -96,7 +121,7 @@ Accuracy Trainer::run() {
           values.emplace_back(name, value.item<double>());
           status += fmt::format("{} {:.4f} ", name, values.back().second);
         }
-        if (log_metrics) metrics.write("train", pos_.epoch + 1, pos_.step, values);
+        if (log_metrics && metrics) metrics->write("train", pos_.epoch + 1, pos_.step, values);
         progress.update(pos_.step, pos_.epoch, s_.epochs, status + fmt::format("lr {:.4g}", lr));
       }
       ++pos_.batch;
@@ -107,21 +132,25 @@ Accuracy Trainer::run() {
     }
     const bool last_epoch = pos_.epoch + 1 == s_.epochs;
     bool is_best = false;
+    if (s_.group) {
+      check_ranks_agree(*s_.group, *s_.algorithm, fmt::format("epoch {}", pos_.epoch + 1));
+      sync_buffers(*s_.group, *s_.algorithm, s_.buffer_sync);
+    }
     if ((pos_.epoch + 1) % s_.val_interval == 0 || last_epoch) {
-      last = evaluate(*s_.algorithm, *s_.val, s_.device);
+      last = evaluate(*s_.algorithm, *s_.val, s_.device, false, s_.group);
       is_best = last.top1 > pos_.best_top1;
       if (is_best) pos_.best_top1 = last.top1;
       progress.clear();
       s_.logger->info("epoch {}/{} validation: top-1 {:.2f}% top-5 {:.2f}% (best {:.2f}%)", pos_.epoch + 1,
                       s_.epochs, last.top1, last.top5, pos_.best_top1);
-      metrics.write("val", pos_.epoch + 1, pos_.step, {{"top1", last.top1}, {"top5", last.top5}});
+      if (metrics) metrics->write("val", pos_.epoch + 1, pos_.step, {{"top1", last.top1}, {"top5", last.top5}});
     }
     ++pos_.epoch;
     pos_.batch = 0;
     checkpoint(is_best);
   }
   progress.clear();
-  if (last.top1 < 0) last = evaluate(*s_.algorithm, *s_.val, s_.device);  // resumed after the last epoch
+  if (last.top1 < 0) last = evaluate(*s_.algorithm, *s_.val, s_.device, false, s_.group);  // resumed after the last epoch
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   s_.logger->info("training done: validation top-1 {:.2f}% top-5 {:.2f}% (best {:.2f}%), {} in this run",
                   last.top1, last.top5, pos_.best_top1, format_duration(seconds));

@@ -3,11 +3,14 @@
 // logging, validation (top-1/top-5), checkpoints and exact resume.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <spdlog/logger.h>
 #include <torch/optim/optimizer.h>
 
+#include "dist/gradient_sync.h"
+#include "dist/model_sync.h"
 #include "razor/algorithm.h"
 #include "train/batch_loader.h"
 #include "train/checkpoint.h"
@@ -22,7 +25,9 @@ struct Accuracy {
 
 /// Top-1/top-5 of `algorithm.predict` over every batch of `loader`, in eval mode, without gradients.
 /// `batch_stats`: batch-norm layers normalise with batch statistics ("norm training" search scoring).
-Accuracy evaluate(Algorithm& algorithm, const BatchLoader& loader, c10::Device device, bool batch_stats = false);
+/// With a `group`, each rank evaluates every size()-th batch and the counts are summed over the ranks.
+Accuracy evaluate(Algorithm& algorithm, const BatchLoader& loader, c10::Device device, bool batch_stats = false,
+                  Group* group = nullptr);
 
 struct TrainerSetup {
   std::shared_ptr<Algorithm> algorithm;
@@ -33,6 +38,10 @@ struct TrainerSetup {
   c10::Device device{c10::kCPU};
   std::string work_dir;
   std::shared_ptr<spdlog::logger> logger;
+  // Data parallel (null: one process). The train loader is sharded already; rank 0 alone writes.
+  Group* group = nullptr;
+  BufferSync buffer_sync = BufferSync::average;
+  std::int64_t bucket_bytes = 25 << 20;
 };
 
 class Trainer {
@@ -45,8 +54,12 @@ class Trainer {
 
  private:
   void checkpoint(bool is_best);
+  bool writes() const { return !s_.group || s_.group->rank() == 0; }
+  int world_size() const { return s_.group ? s_.group->size() : 1; }
 
   TrainerSetup s_;
+  std::optional<GradientSync> sync_;
+  int pending_stop_ = 0;  // data parallel: the stop the ranks agreed on at the last step
   TrainPosition pos_;
   bool resumed_ = false;
 };

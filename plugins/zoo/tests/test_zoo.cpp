@@ -266,12 +266,13 @@ TEST_CASE("registered components: descriptor, factories and their options") {
     }
   }
   CHECK(keys == std::set<std::string>{"model/resnet", "model/mobilenet_v2", "model/shufflenet_v2",
-                                     "model/spos_shufflenet", "estimator/flops"});
+                                     "model/spos_shufflenet", "model/mlp", "estimator/flops"});
 
   SUBCASE("declared defaults build the default networks") {
     CHECK(layout(*build<razor::Model>("model/resnet")) == layout(*ResNet()));
     CHECK(layout(*build<razor::Model>("model/mobilenet_v2")) == layout(*MobileNetV2()));
     CHECK(layout(*build<razor::Model>("model/shufflenet_v2")) == layout(*ShuffleNetV2()));
+    CHECK(layout(*build<razor::Model>("model/mlp")) == layout(*Mlp()));
   }
 
   SUBCASE("factories read their options") {
@@ -293,6 +294,13 @@ TEST_CASE("registered components: descriptor, factories and their options") {
                                                                   {"strides", "[1, 2]"}, {"last_channels", "64"}});
     CHECK(layout(*shufflenet) == layout(*ShuffleNetV2(
                                      ShuffleNetV2Options().widths({16, 32}).repeats({1, 3}).strides({1, 2}).last_channels(64))));
+
+    auto mlp = build<razor::Model>("model/mlp", {{"in_features", "12"}, {"hidden", "[5, 4]"}, {"num_classes", "3"}});
+    CHECK(layout(*mlp) == layout(*Mlp(MlpOptions().in_features(12).hidden({5, 4}).num_classes(3))));
+    CHECK(count_params(*mlp) == (12 * 5 + 5) + (5 * 4 + 4) + (4 * 3 + 3));
+    CHECK(mlp->forward(at::randn({2, 3, 2, 2})).sizes() == at::IntArrayRef({2, 3}));
+    CHECK_THROWS_WITH_AS(build<razor::Model>("model/mlp", {{"hidden", "[8, 0]"}}),
+                         "t.toml:1:1: model.hidden: values must be positive", razor::ConfigError);
 
     auto estimator = build<razor::Estimator>("estimator/flops");
     Tiny tiny;
