@@ -44,17 +44,17 @@ int GradientSync::reduce(int stop) {
   if (params_.empty()) return agree_on_stop(group_, stop);
   const auto n = static_cast<std::int64_t>(params_.size());
   const auto& first = params_[buckets_.front().front()];
-  std::vector<double> flags(static_cast<std::size_t>(n) + 2, 0.0);
+  std::vector<double> flags(static_cast<std::size_t>(n) + 2, 0.0);  // which parameters this rank used
+  for (std::size_t i = 0; i < params_.size(); ++i) flags[i] = params_[i].grad().defined() ? 1.0 : 0.0;
+  put_stop(&flags[static_cast<std::size_t>(n)], stop);
   std::vector<at::Tensor> flats;
   for (std::size_t b = 0; b < buckets_.size(); ++b) {
     std::vector<at::Tensor> parts;
     for (std::size_t i : buckets_[b]) {
       const at::Tensor& g = params_[i].grad();
-      if (g.defined()) flags[i] = 1.0;
       parts.push_back(g.defined() ? g.reshape(-1) : at::zeros({params_[i].numel()}, params_[i].options()));
     }
     if (b == 0) {
-      put_stop(&flags[static_cast<std::size_t>(n)], stop);
       parts.push_back(at::tensor(flags, at::TensorOptions().dtype(at::kDouble)).to(first.options()));
     }
     flats.push_back(at::cat(parts));

@@ -50,9 +50,18 @@ std::string first_line(const std::string& s) { return s.substr(0, s.find('\n'));
 
 }  // namespace
 
+bool backend_available(const std::string& backend) {
+#ifdef USE_C10D_NCCL
+  if (backend == "nccl") return true;
+#endif
+  return backend == "gloo";
+}
+
 Group::Group(const World& world, const std::string& backend, std::chrono::milliseconds timeout) : world_(world) {
   if (backend != "gloo" && backend != "nccl")
     throw Error(fmt::format("distributed backend '{}': expected gloo or nccl", backend));
+  if (!backend_available(backend))
+    throw Error(fmt::format("distributed backend '{}': this LibTorch build has none (a CPU-only build); use gloo", backend));
   std::unique_ptr<Impl> impl;
   try {
     c10d::TCPStoreOptions store_options;
@@ -84,8 +93,6 @@ Group::Group(const World& world, const std::string& backend, std::chrono::millis
       nccl->pg = c10::make_intrusive<c10d::ProcessGroupNCCL>(store, world.rank, world.size, options);
       nccl->device = c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(world.local_rank));
       impl = std::move(nccl);
-#else
-      throw Error("distributed backend 'nccl': this LibTorch build has no NCCL (a CPU-only build); use gloo");
 #endif
     }
     impl->store = store;

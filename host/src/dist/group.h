@@ -14,6 +14,9 @@
 
 namespace razor::host {
 
+/// Whether this LibTorch build has `backend` ("gloo" always; "nccl" in CUDA builds).
+bool backend_available(const std::string& backend);
+
 class Group {
  public:
   /// Meets the other ranks at world.master_addr:master_port (rank 0 hosts the TCP store). `backend`:

@@ -107,7 +107,7 @@ bool forward(Stream& s, int rank) {
 }
 
 std::string how_it_ended(int status) {
-  if (WIFSIGNALED(status)) return fmt::format("was killed by {}", strsignal(WTERMSIG(status)));
+  if (WIFSIGNALED(status)) return fmt::format("was killed by SIG{}", sigabbrev_np(WTERMSIG(status)));
   return fmt::format("exited with status {}", WEXITSTATUS(status));
 }
 

@@ -138,6 +138,10 @@ void run_command(const RunOptions& options) {
   auto dist_view = section(*root, "distributed", sections::distributed());
   const auto backend = dist_view->get<std::string>("backend");
   if (backend != "gloo" && backend != "nccl") dist_view->fail("backend", fmt::format("expected gloo or nccl, got '{}'", backend));
+  if (parallel && !backend_available(backend))
+    dist_view->fail("backend", fmt::format("this LibTorch build has no {} (a CPU-only build); use gloo", backend));
+  if (parallel && backend == "nccl" && !settings.device.is_cuda())
+    dist_view->fail("backend", "nccl runs on CUDA devices; set runtime.device = 'cuda' or use gloo");
   const auto timeout_s = dist_view->get<std::int64_t>("timeout_s");
   if (timeout_s <= 0) dist_view->fail("timeout_s", "must be positive");
   BufferSync buffer_sync{};
