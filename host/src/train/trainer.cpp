@@ -17,6 +17,22 @@
 namespace fs = std::filesystem;
 
 namespace razor::host {
+namespace {
+
+Losses average_over_ranks(Group& group, const Losses& losses) {
+  std::vector<at::Tensor> values;
+  for (const auto& [name, value] : losses) values.push_back(value.detach().to(at::kDouble).reshape({1}));
+  if (values.empty()) return losses;
+  std::vector<at::Tensor> sums{at::cat(values).to(group.device())};
+  group.all_reduce_sum(sums);
+  const at::Tensor mean = sums[0].cpu() / group.size();
+  Losses out;
+  std::int64_t i = 0;
+  for (const auto& [name, value] : losses) out.emplace(name, mean[i++]);
+  return out;
+}
+
+}  // namespace
 
 Accuracy evaluate(Algorithm& algorithm, const BatchLoader& loader, c10::Device device, bool batch_stats, Group* group) {
   c10::NoGradGuard no_grad;
@@ -115,6 +131,8 @@ Accuracy Trainer::run() {
       // Losses are read back (a device sync) only on steps that log or draw.
       const bool log_metrics = s_.log_interval > 0 && pos_.step % s_.log_interval == 0;
       if (log_metrics || progress.due(pos_.step)) {
+        // Logged losses are the global batch's: the ranks' means averaged (log steps are the same on all ranks).
+        if (s_.group && log_metrics) losses = average_over_ranks(*s_.group, losses);
         std::vector<std::pair<std::string, double>> values{{"lr", lr}};
         std::string status;
         for (const auto& [name, value] : losses) {
