@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 #include <signal.h>
@@ -84,7 +85,7 @@ TEST_CASE("data parallel on 2 and 3 processes trains the weights one process tra
   auto one = run_host("run " + kMlp + " --work-dir " + root + "/one" + quick);
   INFO(one.output);
   REQUIRE(one.exit_code == 0);
-  std::string figures;
+  std::ostringstream figures;
   for (int n : {1, 2, 3}) {
     CAPTURE(n);
     const std::string dir = root + "/n" + std::to_string(n);
@@ -96,12 +97,12 @@ TEST_CASE("data parallel on 2 and 3 processes trains the weights one process tra
     // Only rank 0 speaks and writes.
     CHECK(r.output.find("[rank 1] [") == std::string::npos);
     const double diff = max_difference(root + "/one/model.pt", dir + "/model.pt");
-    figures += " " + std::to_string(n) + ": " + std::to_string(diff) + ";";
+    figures << " " << n << ": " << diff << ";";
     if (n == 1) CHECK(diff == 0.0);  // the same arithmetic
     CHECK(diff < 1e-5);              // float sums in another order, over 69 steps
     CHECK(lines_of(dir + "/metrics.jsonl", "\"type\":\"val\"") == lines_of(root + "/one/metrics.jsonl", "\"type\":\"val\""));
   }
-  MESSAGE("largest weight difference from one process, by process count:" << figures);
+  MESSAGE("largest weight difference from one process, by process count:" << figures.str());
   fs::remove_all(root);
 }
 

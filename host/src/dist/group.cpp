@@ -66,7 +66,7 @@ Group::Group(const World& world, const std::string& backend, std::chrono::millis
   try {
     c10d::TCPStoreOptions store_options;
     store_options.port = world.master_port;
-    store_options.isServer = world.rank == 0;
+    store_options.isServer = world.rank == 0 && !world.store_elsewhere;
     store_options.numWorkers = static_cast<std::size_t>(world.size);
     store_options.waitWorkers = true;
     store_options.timeout = timeout;

@@ -50,6 +50,7 @@ std::optional<World> world_from_env() {
     w.local_size = static_cast<int>(integer("LOCAL_WORLD_SIZE", *local, 1, w.size, "from 1 to WORLD_SIZE = " + std::to_string(w.size)));
   if (const auto local = env("LOCAL_RANK"))
     w.local_rank = static_cast<int>(integer("LOCAL_RANK", *local, 0, w.size - 1, "from 0 to WORLD_SIZE-1 = " + hi));
+  if (const auto agent = env("TORCHELASTIC_USE_AGENT_STORE")) w.store_elsewhere = *agent == "True" || *agent == "1";
   return w;
 }
 

@@ -12,6 +12,7 @@ struct World {
   int local_rank = 0, local_size = 1;  // among the processes of this machine
   std::string master_addr;             // host of rank 0's rendezvous store
   std::uint16_t master_port = 0;
+  bool store_elsewhere = false;  // the launcher hosts the store (torchrun's TORCHELASTIC_USE_AGENT_STORE)
 };
 
 /// The world the environment describes, or nullopt when WORLD_SIZE is unset (a single process).
