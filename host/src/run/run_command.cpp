@@ -274,17 +274,19 @@ void run_command(const RunOptions& options) {
   const bool writes = !group || group->rank() == 0;
   const std::string work_dir =
       options.work_dir.empty() ? "work_dirs/" + fs::path(options.config).stem().string() : options.work_dir;
+  // A work dir another run is using is refused first (that run may not have checkpointed yet).
+  std::optional<WorkDirLock> lock;
+  if (writes && fs::is_directory(work_dir)) lock.emplace(work_dir);
   const bool train_checkpoint = fs::exists(work_dir + "/checkpoints/latest.pt");
   if (options.resume && !train_checkpoint && !fs::exists(work_dir + "/search/state.pt")) {
     throw Error(fmt::format("--resume: {}/checkpoints/latest.pt does not exist", work_dir));
   }
-  std::optional<WorkDirLock> lock;
   std::ostringstream composed;
   composed << doc->root << '\n';
   const std::string config_file = work_dir + "/config.toml";
   if (writes) {
     fs::create_directories(work_dir);
-    lock.emplace(work_dir);  // before anything in it is written
+    if (!lock) lock.emplace(work_dir);  // before anything in it is written
     add_file_log(*settings.logger, work_dir + "/log.txt", options.resume);
   }
   if (writes && options.resume) {
