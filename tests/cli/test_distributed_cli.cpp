@@ -106,17 +106,21 @@ TEST_CASE("data parallel on 2 and 3 processes trains the weights one process tra
   fs::remove_all(root);
 }
 
-TEST_CASE("a supernet trains on two ranks: one subnet per step everywhere, the copies never drift apart") {
-  const std::string root = temp_dir("dp_spos");
+TEST_CASE("supernets train on two ranks (SPOS one path, AutoSlim's sandwich): the copies never drift apart") {
+  const std::string root = temp_dir("dp_supernets");
   // The epoch-end check (check_ranks_agree) fails the run if any rank took another subnet or step.
-  auto r = run_host("launch --nproc 2 " + kSpos + " --work-dir " + root +
-                    " --set train.epochs=2 --set train.val_interval=1 --set \"stages=['train']\" --set runtime.checkpoint_interval=7"
-                    " --set \"distributed.batch_norm_stats='rank0'\"");
-  INFO(r.output);
-  REQUIRE(r.exit_code == 0);
-  CHECK(r.output.find("epoch 2/2 validation") != std::string::npos);
-  CHECK(r.output.find("differ") == std::string::npos);
-  CHECK(fs::exists(root + "/model.pt"));
+  for (const std::string config : {kSpos, std::string("configs/pruning/autoslim_resnet_digits.toml")}) {
+    CAPTURE(config);
+    const std::string dir = root + "/" + fs::path(config).stem().string();
+    auto r = run_host("launch --nproc 2 " + config + " --work-dir " + dir +
+                      " --set train.epochs=2 --set train.val_interval=1 --set \"stages=['train']\""
+                      " --set runtime.checkpoint_interval=7 --set \"distributed.batch_norm_stats='rank0'\"");
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.output.find("epoch 2/2 validation") != std::string::npos);
+    CHECK(r.output.find("differ") == std::string::npos);
+    CHECK(fs::exists(dir + "/model.pt"));
+  }
   fs::remove_all(root);
 }
 
