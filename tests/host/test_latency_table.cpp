@@ -25,6 +25,10 @@ TEST_CASE("a latency table predicts the base plus the change of each group's cho
   CHECK(t.predict({{"blocks.0", "b"}, {"blocks.1", "16"}}) == 3.0);
   CHECK(t.predict({{"blocks.0", "c"}, {"blocks.1", "8"}}) == 3.0 + 0.25 - 1.0);
   CHECK(t.predict({{"blocks.0", "a"}, {"blocks.1", "8"}}) == 3.0 - 0.5 - 1.0);
+  CHECK(t.fastest_prediction() == 3.0 - 0.5 - 1.0);
+  LatencyTable noisy = t;
+  noisy.base_ms = 1.2;  // what a busy machine can measure: the fastest subnet would take -0.3 ms
+  CHECK(noisy.fastest_prediction() == doctest::Approx(-0.3));
   CHECK(t.batch == 64);
   CHECK(t.threads == 2);
   CHECK(t.input == std::vector<std::int64_t>{1, 8, 8});

@@ -165,6 +165,10 @@ void latency_table_command(const LatencyTableOptions& o, std::ostream& out) {
     out << fmt::format("prediction error on {} random subnets: median {:.1f}%, worst {:.1f}%\n", o.samples,
                        100.0 * table.median_error, 100.0 * table.worst_error);
   }
+  if (const double fastest = table.fastest_prediction(); fastest <= 0) {
+    out << fmt::format("warning: the table predicts {:.4f} ms for its fastest subnet: the measurements were too noisy "
+                       "(a busy machine?); measure again with more --runs and --repeats, or on a quiet machine\n", fastest);
+  }
   const std::string file =
       o.out.empty() ? fmt::format("work_dirs/{}/latency_table.toml", fs::path(o.config).stem().string()) : o.out;
   if (const auto dir = fs::path(file).parent_path(); !dir.empty()) fs::create_directories(dir);

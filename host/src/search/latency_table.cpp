@@ -69,6 +69,16 @@ double LatencyTable::predict(const Subnet& subnet) const {
   return ms;
 }
 
+double LatencyTable::fastest_prediction() const {
+  double ms = base_ms;
+  for (const auto& [group, choices] : delta_ms) {
+    double fastest = 0;  // the reference choice itself
+    for (const auto& [choice, delta] : choices) fastest = std::min(fastest, delta);
+    ms += fastest;
+  }
+  return ms;
+}
+
 Subnet reference_subnet(const std::vector<SearchGroup>& groups) {
   Subnet s;
   for (const auto& g : groups) s[g.key] = g.choices.at(g.choices.size() / 2);

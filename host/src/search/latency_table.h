@@ -29,6 +29,9 @@ struct LatencyTable {
   /// base_ms plus the change of each group's choice. Throws razor::Error for a group or choice the
   /// table lacks.
   double predict(const Subnet& subnet) const;
+  /// The smallest prediction of any subnet: each group's fastest choice. Not positive means the
+  /// measurements were too noisy to trust (a busy machine).
+  double fastest_prediction() const;
 };
 
 /// The reference subnet: each group's middle choice (the one the changes are measured against).
