@@ -7,6 +7,11 @@
 #include <fstream>
 #include <sstream>
 
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -48,6 +53,60 @@ pid_t spawn_host(const std::vector<std::string>& args, const std::string& log) {
     ::_exit(127);
   }
   return pid;
+}
+
+KillReport kill_and_resume(const std::vector<std::string>& args, const std::string& dir, long reference_ms, int max_kills,
+                           unsigned seed, const std::string& log) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<long> delay_ms(reference_ms / 20, reference_ms / 3);
+  KillReport report;
+  for (int attempt = 0; attempt <= max_kills; ++attempt) {
+    std::vector<std::string> run = args;
+    if (std::filesystem::exists(dir + "/checkpoints/latest.pt")) run.push_back("--resume");
+    const pid_t pid = spawn_host(run, log);
+    const auto kill_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(delay_ms(rng));
+    int status = 0;
+    while (::waitpid(pid, &status, WNOHANG) == 0) {
+      if (attempt < max_kills && std::chrono::steady_clock::now() >= kill_at) {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, &status, 0);
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    report.last_log = read_file(log);
+    if (WIFSIGNALED(status)) {
+      ++report.kills;
+      const std::string& l = report.last_log;
+      ++report.phases[l.find("search round") != std::string::npos ? "search"
+                      : l.find("step ") != std::string::npos     ? "training"
+                                                                 : "start-up"];
+      continue;
+    }
+    report.finished = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    break;
+  }
+  return report;
+}
+
+std::vector<std::array<std::string, 3>> results_to_compare(const std::string& dir, const std::string& reference) {
+  std::vector<std::array<std::string, 3>> out;
+  const auto joined = [](const std::vector<std::string>& lines) {
+    std::string s;
+    for (const auto& l : lines) s += l + "\n";
+    return s;
+  };
+  const auto before_speed = [](const std::string& t) { return t.substr(0, t.find("\ninference_layout")); };
+  std::vector<std::string> files{"subnet.toml", "export/subnet.toml", "export/check_output.pt"};
+  if (std::filesystem::is_directory(reference + "/search/subnets"))
+    for (const auto& e : std::filesystem::directory_iterator(reference + "/search/subnets"))
+      files.push_back("search/subnets/" + e.path().filename().string());
+  for (const auto& f : files) out.push_back({f, read_file(dir + "/" + f), read_file(reference + "/" + f)});
+  out.push_back({"export/report.toml", before_speed(read_file(dir + "/export/report.toml")),
+                 before_speed(read_file(reference + "/export/report.toml"))});
+  for (const char* type : {"\"type\":\"val\"", "\"type\":\"search\""})
+    out.push_back({type, joined(lines_of(dir + "/metrics.jsonl", type)), joined(lines_of(reference + "/metrics.jsonl", type))});
+  return out;
 }
 
 std::vector<std::string> lines_of(const std::string& file, const std::string& containing) {

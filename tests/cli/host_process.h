@@ -1,5 +1,7 @@
 #pragma once
 // Runs razor-host as a child process and captures what it prints, the way a user sees it.
+#include <array>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,26 @@ std::string temp_dir(const std::string& tag);
 
 /// Starts `razor-host ARGS` in the background (from the source tree), stderr to `log`; returns its pid.
 pid_t spawn_host(const std::vector<std::string>& args, const std::string& log);
+
+/// What kill_and_resume did: how many processes it killed, in which phase of the run (start-up,
+/// training, search, from the log), and whether the last run finished.
+struct KillReport {
+  int kills = 0;
+  std::map<std::string, int> phases;
+  bool finished = false;
+  std::string last_log;  // the log of the last run
+};
+
+/// Runs `razor-host ARGS` (which name the work dir `dir`) again and again, adding --resume once a
+/// checkpoint exists, and SIGKILLs each process at a moment drawn from `seed` within a third of
+/// `reference_ms` (the uninterrupted run's time), until `max_kills` were done; the last run finishes.
+KillReport kill_and_resume(const std::vector<std::string>& args, const std::string& dir, long reference_ms, int max_kills,
+                           unsigned seed, const std::string& log);
+
+/// The results of two runs of the same config that must be equal, as (what, this run's, the other's):
+/// subnet files, export/check_output.pt, export/report.toml up to its timings, and the val and search
+/// records of metrics.jsonl.
+std::vector<std::array<std::string, 3>> results_to_compare(const std::string& dir, const std::string& reference);
 
 /// The lines of `file` that contain `containing`.
 std::vector<std::string> lines_of(const std::string& file, const std::string& containing);

@@ -1,6 +1,7 @@
 // End to end through razor-host: knowledge distillation composed with SPOS by config alone (the
 // supernet learns from a razor teacher's model.pt, then search and export run as usual), a teacher
 // scripted in Python, and the one-line errors of a teacher that cannot be loaded.
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -119,3 +120,39 @@ TEST_CASE("a missing teacher model.pt is one line naming the config place") {
   fs::remove_all(root);
   CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 1);
 }
+
+TEST_CASE("SPOS + KD killed at random moments through training and search, resumed each time: the same results") {
+  const std::string root = temp_dir("distill_kill"), dir = root + "/killed";
+  const std::string config = "configs/distill/spos_kd_shufflenet_digits.toml";
+  const std::vector<std::string> sets{"--set", "algorithm.teacher_weights='" + train_teacher(root) + "'",
+                                      "--set", "train.epochs=2", "--set", "train.val_interval=2",
+                                      "--set", "runtime.checkpoint_interval=5", "--set", "runtime.threads=1",
+                                      "--set", "search.calibrate_samples=256", "--set", "search.searcher.generations=3",
+                                      "--set", "search.searcher.num_candidates=6", "--set", "search.searcher.top_k=3",
+                                      "--set", "search.searcher.num_mutation=2", "--set", "search.searcher.num_crossover=2",
+                                      "--set", "export.speed_batches=[]"};
+  std::string quoted;
+  for (const auto& s : sets) quoted += " \"" + s + "\"";
+  const auto started = std::chrono::steady_clock::now();
+  auto ref = run_host("run " + config + " --work-dir " + root + "/ref" + quoted);
+  INFO(ref.output);
+  REQUIRE(ref.exit_code == 0);
+  const long ref_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+
+  std::vector<std::string> args{"run", config, "--work-dir", dir};
+  args.insert(args.end(), sets.begin(), sets.end());
+  const KillReport report = kill_and_resume(args, dir, ref_ms, 8, 2028, root + "/attempt.log");
+  INFO(report.last_log);
+  REQUIRE(report.finished);
+  std::string where;
+  for (const auto& [phase, n] : report.phases) where += " " + phase + " " + std::to_string(n);
+  MESSAGE("SPOS + KD kill points survived: " << report.kills << " (" << where << " )");
+  CHECK(report.kills >= 3);  // a resumed run that has little left may finish before its kill moment
+  for (const auto& [what, got, expected] : results_to_compare(dir, root + "/ref")) {
+    CAPTURE(what);
+    CHECK_FALSE(expected.empty());
+    CHECK(got == expected);
+  }
+  fs::remove_all(root);
+}
+
