@@ -1,5 +1,7 @@
 #include "host_process.h"
 
+#include "razor_doctest.hpp"
+
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -107,6 +109,32 @@ std::vector<std::array<std::string, 3>> results_to_compare(const std::string& di
   for (const char* type : {"\"type\":\"val\"", "\"type\":\"search\""})
     out.push_back({type, joined(lines_of(dir + "/metrics.jsonl", type)), joined(lines_of(reference + "/metrics.jsonl", type))});
   return out;
+}
+
+void check_killed_run_matches(const std::string& label, const std::string& config, const std::vector<std::string>& sets,
+                              const std::string& root, int max_kills, unsigned seed) {
+  std::string quoted;
+  for (const auto& s : sets) quoted += " \"" + s + "\"";
+  const auto started = std::chrono::steady_clock::now();
+  auto ref = run_host("run " + config + " --work-dir " + root + "/ref" + quoted);
+  INFO(ref.output);
+  REQUIRE(ref.exit_code == 0);
+  const long ref_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+
+  std::vector<std::string> args{"run", config, "--work-dir", root + "/killed"};
+  args.insert(args.end(), sets.begin(), sets.end());
+  const KillReport report = kill_and_resume(args, root + "/killed", ref_ms, max_kills, seed, root + "/attempt.log");
+  std::string where;
+  for (const auto& [phase, n] : report.phases) where += " " + phase + " " + std::to_string(n);
+  MESSAGE(label << " kill points survived: " << report.kills << " (" << where << " )");
+  INFO(report.last_log);
+  REQUIRE(report.finished);
+  CHECK(report.kills >= 3);  // a resumed run that has little left may finish before its kill moment
+  for (const auto& [what, got, expected] : results_to_compare(root + "/killed", root + "/ref")) {
+    CAPTURE(what);
+    CHECK_FALSE(expected.empty());
+    CHECK(got == expected);
+  }
 }
 
 std::vector<std::string> lines_of(const std::string& file, const std::string& containing) {

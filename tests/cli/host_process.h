@@ -48,6 +48,12 @@ KillReport kill_and_resume(const std::vector<std::string>& args, const std::stri
 /// records of metrics.jsonl.
 std::vector<std::array<std::string, 3>> results_to_compare(const std::string& dir, const std::string& reference);
 
+/// A pipeline survives being killed: runs `razor-host run CONFIG SETS` once to the end in ROOT/ref, then
+/// again in ROOT/killed under kill_and_resume (up to `max_kills`, seeded), and checks (doctest) that it
+/// finishes with the reference's results (results_to_compare); reports the kills as "LABEL kill points survived".
+void check_killed_run_matches(const std::string& label, const std::string& config, const std::vector<std::string>& sets,
+                              const std::string& root, int max_kills, unsigned seed);
+
 /// The lines of `file` that contain `containing`.
 std::vector<std::string> lines_of(const std::string& file, const std::string& containing);
 

@@ -1,7 +1,6 @@
 // End to end through razor-host: knowledge distillation composed with SPOS by config alone (the
 // supernet learns from a razor teacher's model.pt, then search and export run as usual), a teacher
 // scripted in Python, and the one-line errors of a teacher that cannot be loaded.
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -122,7 +121,7 @@ TEST_CASE("a missing teacher model.pt is one line naming the config place") {
 }
 
 TEST_CASE("SPOS + KD killed at random moments through training and search, resumed each time: the same results") {
-  const std::string root = temp_dir("distill_kill"), dir = root + "/killed";
+  const std::string root = temp_dir("distill_kill");
   const std::string config = "configs/distill/spos_kd_shufflenet_digits.toml";
   const std::vector<std::string> sets{"--set", "algorithm.teacher_weights='" + train_teacher(root) + "'",
                                       "--set", "train.epochs=2", "--set", "train.val_interval=2",
@@ -131,28 +130,7 @@ TEST_CASE("SPOS + KD killed at random moments through training and search, resum
                                       "--set", "search.searcher.num_candidates=6", "--set", "search.searcher.top_k=3",
                                       "--set", "search.searcher.num_mutation=2", "--set", "search.searcher.num_crossover=2",
                                       "--set", "export.speed_batches=[]"};
-  std::string quoted;
-  for (const auto& s : sets) quoted += " \"" + s + "\"";
-  const auto started = std::chrono::steady_clock::now();
-  auto ref = run_host("run " + config + " --work-dir " + root + "/ref" + quoted);
-  INFO(ref.output);
-  REQUIRE(ref.exit_code == 0);
-  const long ref_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
-
-  std::vector<std::string> args{"run", config, "--work-dir", dir};
-  args.insert(args.end(), sets.begin(), sets.end());
-  const KillReport report = kill_and_resume(args, dir, ref_ms, 8, 2028, root + "/attempt.log");
-  INFO(report.last_log);
-  REQUIRE(report.finished);
-  std::string where;
-  for (const auto& [phase, n] : report.phases) where += " " + phase + " " + std::to_string(n);
-  MESSAGE("SPOS + KD kill points survived: " << report.kills << " (" << where << " )");
-  CHECK(report.kills >= 3);  // a resumed run that has little left may finish before its kill moment
-  for (const auto& [what, got, expected] : results_to_compare(dir, root + "/ref")) {
-    CAPTURE(what);
-    CHECK_FALSE(expected.empty());
-    CHECK(got == expected);
-  }
+  check_killed_run_matches("SPOS + KD", config, sets, root, 8, 2028);
   fs::remove_all(root);
 }
 

@@ -1,7 +1,6 @@
 // End to end through razor-host: the channel units of a config's model, and AutoSlim on the digits
 // (slimmable training, greedy search to two FLOPs targets, export of a physically smaller model that
 // Python loads).
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -127,33 +126,12 @@ TEST_CASE("L1 pruning on the digits from a trained model: three steps to half th
 }
 
 TEST_CASE("AutoSlim killed at random moments through training and search, resumed each time: the same results") {
-  const std::string root = temp_dir("autoslim_kill"), dir = root + "/killed";
+  const std::string root = temp_dir("autoslim_kill");
   const std::string config = "configs/pruning/autoslim_resnet_digits.toml";
   // One thread: the kill moments are drawn from the reference run's time, which threads on a busy machine blur.
   const std::vector<std::string> sets{"--set", "train.epochs=2",    "--set", "train.val_interval=2",
                                       "--set", "search.calibrate_samples=256", "--set", "runtime.checkpoint_interval=5",
                                       "--set", "runtime.threads=1", "--set", "export.speed_batches=[]"};
-  std::string quoted;
-  for (const auto& s : sets) quoted += " \"" + s + "\"";
-  const auto started = std::chrono::steady_clock::now();
-  auto ref = run_host("run " + config + " --work-dir " + root + "/ref" + quoted);
-  INFO(ref.output);
-  REQUIRE(ref.exit_code == 0);
-  const long ref_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
-
-  std::vector<std::string> args{"run", config, "--work-dir", dir};
-  args.insert(args.end(), sets.begin(), sets.end());
-  const KillReport report = kill_and_resume(args, dir, ref_ms, 8, 2027, root + "/attempt.log");
-  INFO(report.last_log);
-  REQUIRE(report.finished);
-  std::string where;
-  for (const auto& [phase, n] : report.phases) where += " " + phase + " " + std::to_string(n);
-  MESSAGE("AutoSlim kill points survived: " << report.kills << " (" << where << " )");
-  CHECK(report.kills >= 3);  // a resumed run that has little left may finish before its kill moment
-  for (const auto& [what, got, expected] : results_to_compare(dir, root + "/ref")) {
-    CAPTURE(what);
-    CHECK_FALSE(expected.empty());
-    CHECK(got == expected);
-  }
+  check_killed_run_matches("AutoSlim", config, sets, root, 8, 2027);
   fs::remove_all(root);
 }
