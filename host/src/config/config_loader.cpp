@@ -55,7 +55,9 @@ toml::table load_recursive(const std::string& file, const std::string& reference
     for (const auto& [name, node] : parents) {
       const std::string parent = (dir / name).lexically_normal().string();
       const std::string parent_at = where_of(*node, at);
-      const std::string parent_canonical = fs::weakly_canonical(parent).string();
+      std::error_code ec;  // e.g. a name longer than the file system allows
+      const std::string parent_canonical = fs::weakly_canonical(parent, ec).string();
+      if (ec) throw ConfigError(fmt::format("{}: extends: cannot use {}: {}", parent_at, parent, ec.message()));
       if (std::find(chain.begin(), chain.end(), parent_canonical) != chain.end()) {
         std::string cycle;
         for (auto it = std::find(chain.begin(), chain.end(), parent_canonical); it != chain.end(); ++it)
@@ -63,7 +65,7 @@ toml::table load_recursive(const std::string& file, const std::string& reference
         throw ConfigError(fmt::format("{}: extends: cycle: {}{}", parent_at, cycle,
                                       fs::path(parent_canonical).filename().string()));
       }
-      if (!fs::is_regular_file(parent)) {
+      if (!fs::is_regular_file(parent, ec)) {
         throw ConfigError(fmt::format("{}: extends: file not found: {}", parent_at, parent));
       }
       merge_into(composed, load_recursive(parent, parent_at, chain));
