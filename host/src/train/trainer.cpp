@@ -67,7 +67,12 @@ Accuracy evaluate(Algorithm& algorithm, const BatchLoader& loader, c10::Device d
 }
 
 Trainer::Trainer(TrainerSetup setup) : s_(std::move(setup)) {
-  if (s_.group) sync_.emplace(*s_.group, s_.algorithm->parameters(), s_.bucket_bytes);
+  if (s_.group) {
+    std::vector<at::Tensor> trained;  // a frozen teacher's weights never get gradients: not sent
+    for (const auto& p : s_.algorithm->parameters())
+      if (p.requires_grad()) trained.push_back(p);
+    sync_.emplace(*s_.group, trained, s_.bucket_bytes);
+  }
 }
 
 void Trainer::resume() {
