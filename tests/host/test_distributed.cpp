@@ -38,7 +38,7 @@ std::vector<std::string> in_world(int size, const std::function<void(Group&)>& b
         w.size = w.local_size = size;
         w.master_addr = "127.0.0.1";
         w.master_port = port;
-        Group group(w, "gloo", timeout);
+        Group group(w, "gloo", timeout, std::chrono::seconds(60));  // a slow start (sanitizers) is no fault
         body(group);
       } catch (const std::exception& e) {
         errors[static_cast<std::size_t>(r)] = e.what();
@@ -207,13 +207,13 @@ TEST_CASE("a rank that never answers fails the collective after the timeout, nam
       2,
       [](Group& g) {
         if (g.rank() == 1) {
-          std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // alive, but silent
+          std::this_thread::sleep_for(std::chrono::milliseconds(5000));  // alive, but silent
           return;
         }
         std::vector<at::Tensor> t{at::ones({1})};
         g.all_reduce_sum(t);
       },
-      std::chrono::milliseconds(1000));
+      std::chrono::milliseconds(2000));
   CHECK(errors[0].rfind("rank 0: all-reduce failed (another rank stopped or did not answer in time): ", 0) == 0);
   CHECK(errors[1] == "");
 }

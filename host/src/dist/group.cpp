@@ -57,7 +57,9 @@ bool backend_available(const std::string& backend) {
   return backend == "gloo";
 }
 
-Group::Group(const World& world, const std::string& backend, std::chrono::milliseconds timeout) : world_(world) {
+Group::Group(const World& world, const std::string& backend, std::chrono::milliseconds timeout,
+             std::chrono::milliseconds rendezvous)
+    : world_(world) {
   if (backend != "gloo" && backend != "nccl")
     throw Error(fmt::format("distributed backend '{}': expected gloo or nccl", backend));
   if (!backend_available(backend))
@@ -69,7 +71,7 @@ Group::Group(const World& world, const std::string& backend, std::chrono::millis
     store_options.isServer = world.rank == 0 && !world.store_elsewhere;
     store_options.numWorkers = static_cast<std::size_t>(world.size);
     store_options.waitWorkers = true;
-    store_options.timeout = timeout;
+    store_options.timeout = rendezvous.count() > 0 ? rendezvous : timeout;
     auto store = c10::make_intrusive<c10d::TCPStore>(world.master_addr, store_options);
     if (backend == "gloo") {
       auto options = c10d::ProcessGroupGloo::Options::create(timeout);

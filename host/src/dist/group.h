@@ -21,8 +21,9 @@ class Group {
  public:
   /// Meets the other ranks at world.master_addr:master_port (rank 0 hosts the TCP store). `backend`:
   /// "gloo" or "nccl"; an unknown one, or one this LibTorch build lacks, throws razor::Error.
-  /// `timeout` bounds the rendezvous and every collective.
-  Group(const World& world, const std::string& backend, std::chrono::milliseconds timeout);
+  /// `timeout` bounds every collective, and the rendezvous unless `rendezvous` is given.
+  Group(const World& world, const std::string& backend, std::chrono::milliseconds timeout,
+        std::chrono::milliseconds rendezvous = std::chrono::milliseconds(0));
   ~Group();
   Group(const Group&) = delete;
   Group& operator=(const Group&) = delete;
