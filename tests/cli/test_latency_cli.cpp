@@ -41,12 +41,25 @@ double json_number(const std::string& line, const std::string& key) {
 
 TEST_CASE("a latency table of the SPOS space bounds an evolution search's latency_ms") {
   const std::string root = temp_dir("latency_table"), table_file = root + "/table.toml";
-  auto built = run_host("latency-table " + kSpos + kQuickTable + " --samples 2 -o " + table_file);
-  INFO(built.output);
-  REQUIRE(built.exit_code == 0);
-  CHECK(built.output.find("  blocks.5: shuffle_3x3 ") != std::string::npos);
-  CHECK(built.output.find("prediction error on 2 random subnets: median ") != std::string::npos);
-  const razor::host::LatencyTable table = razor::host::load_latency_table(table_file, spos_groups());
+  // A quick table on a busy machine can be noise (one slow call makes a choice look 100 ms slower) and
+  // predict no time or less for the fastest subnet; the command warns, and, as it advises, the test
+  // measures again with more calls.
+  razor::host::LatencyTable table;
+  const std::string attempts[] = {kQuickTable, " --batch 4 --runs 6 --warmup 1 --repeats 3",
+                                  " --batch 4 --runs 10 --warmup 2 --repeats 5"};
+  for (const std::string& options : attempts) {
+    auto built = run_host("latency-table " + kSpos + options + " --samples 2 -o " + table_file);
+    INFO(built.output);
+    REQUIRE(built.exit_code == 0);
+    CHECK(built.output.find("  blocks.5: shuffle_3x3 ") != std::string::npos);
+    CHECK(built.output.find("prediction error on 2 random subnets: median ") != std::string::npos);
+    table = razor::host::load_latency_table(table_file, spos_groups());
+    const bool noisy = table.fastest_prediction() <= 0;
+    CHECK(noisy == (built.output.find("warning: the table predicts ") != std::string::npos));
+    if (!noisy) break;
+    MESSAGE("a noisy latency table (fastest subnet " << table.fastest_prediction() << " ms); measuring again");
+  }
+  REQUIRE(table.fastest_prediction() > 0);
   CHECK(table.batch == 4);
   CHECK(table.form == "inference");
   CHECK(table.samples == 2);
@@ -61,8 +74,7 @@ TEST_CASE("a latency table of the SPOS space bounds an evolution search's latenc
     fastest += std::min_element(row.begin(), row.end(), [](auto& a, auto& b) { return a.second < b.second; })->second;
     slowest += std::max_element(row.begin(), row.end(), [](auto& a, auto& b) { return a.second < b.second; })->second;
   }
-  // A quick table on a busy machine can predict a negative time for the fastest subnet; the reference
-  // subnet's prediction (base_ms) keeps the limit positive and leaves about half the space within it.
+  // The reference subnet's prediction (base_ms) as the least limit leaves about half the space within it.
   const double limit = std::stod(std::to_string(std::max(0.5 * (fastest + slowest), table.base_ms)));  // as read
   const std::string dir = root + "/search";
   auto r = run_host("run " + kSpos + " --work-dir " + dir + " --set \"stages=['search']\" --set search.calibrate_samples=64" +
