@@ -2,18 +2,22 @@
 
 #include "razor_doctest.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 
 #include <chrono>
 #include <random>
+#include <regex>
 #include <thread>
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -57,37 +61,123 @@ pid_t spawn_host(const std::vector<std::string>& args, const std::string& log) {
   return pid;
 }
 
-KillReport kill_and_resume(const std::vector<std::string>& args, const std::string& dir, long reference_ms, int max_kills,
-                           unsigned seed, const std::string& log) {
-  std::mt19937 rng(seed);
-  std::uniform_int_distribution<long> delay_ms(reference_ms / 20, reference_ms / 3);
+namespace {
+
+// The pids a launcher announced ("rank 0: pid 123, rank 1: pid 124"), in rank order; none before it did.
+std::vector<pid_t> announced_ranks(const std::string& log) {
+  static const std::regex announced("rank [0-9]+: pid ([0-9]+)");
+  std::vector<pid_t> pids;
+  for (std::sregex_iterator it(log.begin(), log.end(), announced), end; it != end; ++it) pids.push_back(std::stoi((*it)[1]));
+  return pids;
+}
+
+// Where a run is: the stage of its last log line that names one (start-up lines name none).
+std::string phase_of(const std::string& log) {
+  const auto has = [](const std::string& line, std::initializer_list<const char*> marks) {
+    return std::any_of(marks.begin(), marks.end(), [&line](const char* m) { return line.find(m) != std::string::npos; });
+  };
+  std::string phase = "start-up";
+  std::istringstream lines(log);
+  for (std::string line; std::getline(lines, line);) {
+    if (has(line, {"search done", "search outputs", "search result", "] export", "] result"})) phase = "export";
+    else if (has(line, {"search:", "search round", "training done", "final model weights"})) phase = "search";
+    else if (has(line, {" step ", " validation", "resumed from"})) phase = "training";
+  }
+  return phase;
+}
+
+// SIGKILLs the run started as `pid`: that process, or for a launch run, drawn, the launcher (every rank
+// dies with it) or one of the ranks it announced. Returns what it killed ("" for a single process).
+std::string kill_run(pid_t pid, bool ranks, std::mt19937& rng, const std::string& log) {
+  if (ranks && rng() % 2 == 0) {
+    const auto pids = announced_ranks(read_file(log));
+    if (!pids.empty()) {
+      const std::size_t rank = rng() % pids.size();
+      ::kill(pids[rank], SIGKILL);
+      return "rank " + std::to_string(rank);
+    }
+  }
+  ::kill(pid, SIGKILL);
+  return ranks ? "launcher" : "";
+}
+
+// One line of KillReport::history.
+std::string fmt_attempt(int attempt, long ms, bool succeeded, const std::string& phase, const std::string& victim, bool resumed) {
+  std::ostringstream line;
+  line << "attempt " << attempt << (resumed ? " (resumed)" : "") << ": ";
+  if (succeeded) line << "finished after " << ms << " ms";
+  else if (!phase.empty()) line << "killed " << (victim.empty() ? "" : victim + " ") << "after " << ms << " ms, in " << phase;
+  else line << "failed after " << ms << " ms";
+  line << "\n";
+  return line.str();
+}
+
+}  // namespace
+
+KillReport kill_and_resume(const std::vector<std::string>& args, const std::string& dir, long reference_ms,
+                           const KillPlan& plan, const std::string& log) {
+  namespace fs = std::filesystem;
+  // The ranks of a killed launcher become this process's children, so each attempt can wait for all of
+  // them: a rank still alive would hold the work dir's lock and refuse the next attempt.
+  if (plan.ranks) ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+  std::mt19937 rng(plan.seed);
+  const long earliest = std::max(reference_ms / 20, plan.earliest_ms);
+  std::uniform_int_distribution<long> delay_ms(earliest, std::max(earliest, reference_ms / 3));
+  std::uniform_int_distribution<long> export_delay_ms(20, 400);
+  const std::vector<std::string> writing{dir + "/checkpoints/latest.pt.tmp", dir + "/search/state.pt.tmp"};
+  const auto now = [] { return std::chrono::steady_clock::now(); };
   KillReport report;
-  for (int attempt = 0; attempt <= max_kills; ++attempt) {
+  const auto killed_in = [&report](const char* phase) { return report.phases.count(phase) ? report.phases.at(phase) : 0; };
+  for (int attempt = 0; attempt <= plan.max_kills; ++attempt) {
     std::vector<std::string> run = args;
-    if (std::filesystem::exists(dir + "/checkpoints/latest.pt")) run.push_back("--resume");
+    if (fs::exists(dir + "/checkpoints/latest.pt")) run.push_back("--resume");
+    const auto started = now();
+    // A temporary file being written by this process, not one an earlier killed process left behind.
+    const auto files_since = fs::file_time_type::clock::now();
+    const auto written_now = [&files_since](const std::string& f) {
+      std::error_code gone;
+      const auto at = fs::last_write_time(f, gone);
+      return !gone && at >= files_since;
+    };
     const pid_t pid = spawn_host(run, log);
-    const auto kill_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(delay_ms(rng));
+    auto kill_at = now() + std::chrono::milliseconds(delay_ms(rng));
+    bool export_seen = false;
+    std::string phase, victim;
     int status = 0;
     while (::waitpid(pid, &status, WNOHANG) == 0) {
-      if (attempt < max_kills && std::chrono::steady_clock::now() >= kill_at) {
-        ::kill(pid, SIGKILL);
-        ::waitpid(pid, &status, 0);
-        break;
+      if (attempt < plan.max_kills) {
+        if (killed_in("checkpoint writing") < plan.at_writes && std::any_of(writing.begin(), writing.end(), written_now))
+          phase = "checkpoint writing";
+        if (plan.at_export && !killed_in("export") && !export_seen && fs::exists(dir + "/subnet.toml")) {
+          export_seen = true;
+          kill_at = now() + std::chrono::milliseconds(export_delay_ms(rng));
+        }
+        if (phase.empty() && now() >= kill_at) phase = phase_of(read_file(log));
+        if (!phase.empty()) {
+          victim = kill_run(pid, plan.ranks, rng, log);
+          ::waitpid(pid, &status, 0);
+          break;
+        }
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      std::this_thread::sleep_for(std::chrono::microseconds(500));
     }
+    if (plan.ranks)
+      while (::waitpid(-1, nullptr, 0) > 0) {
+      }
     report.last_log = read_file(log);
-    if (WIFSIGNALED(status)) {
+    const bool succeeded = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    const long ms = std::chrono::duration_cast<std::chrono::milliseconds>(now() - started).count();
+    report.history += fmt_attempt(attempt, ms, succeeded, phase, victim, run.back() == "--resume");
+    if (!succeeded && !phase.empty()) {
       ++report.kills;
-      const std::string& l = report.last_log;
-      ++report.phases[l.find("search round") != std::string::npos ? "search"
-                      : l.find("step ") != std::string::npos     ? "training"
-                                                                 : "start-up"];
+      ++report.phases[phase];
+      if (!victim.empty()) ++report.victims[victim];
       continue;
     }
-    report.finished = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    report.finished = succeeded;
     break;
   }
+  if (plan.ranks) ::prctl(PR_SET_CHILD_SUBREAPER, 0);
   return report;
 }
 
@@ -111,22 +201,30 @@ std::vector<std::array<std::string, 3>> results_to_compare(const std::string& di
   return out;
 }
 
-void check_killed_run_matches(const std::string& label, const std::string& config, const std::vector<std::string>& sets,
-                              const std::string& root, int max_kills, unsigned seed) {
+KillReport check_killed_run_matches(const std::string& label, const std::string& command, const std::string& config,
+                                    const std::vector<std::string>& sets, const std::string& root, const KillPlan& plan) {
   std::string quoted;
   for (const auto& s : sets) quoted += " \"" + s + "\"";
   const auto started = std::chrono::steady_clock::now();
-  auto ref = run_host("run " + config + " --work-dir " + root + "/ref" + quoted);
+  auto ref = run_host(command + " " + config + " --work-dir " + root + "/ref" + quoted);
   INFO(ref.output);
   REQUIRE(ref.exit_code == 0);
   const long ref_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
 
-  std::vector<std::string> args{"run", config, "--work-dir", root + "/killed"};
+  std::vector<std::string> args;
+  std::istringstream words(command);
+  for (std::string w; words >> w;) args.push_back(w);
+  args.insert(args.end(), {config, "--work-dir", root + "/killed"});
   args.insert(args.end(), sets.begin(), sets.end());
-  const KillReport report = kill_and_resume(args, root + "/killed", ref_ms, max_kills, seed, root + "/attempt.log");
-  std::string where;
-  for (const auto& [phase, n] : report.phases) where += " " + phase + " " + std::to_string(n);
-  MESSAGE(label << " kill points survived: " << report.kills << " (" << where << " )");
+  const KillReport report = kill_and_resume(args, root + "/killed", ref_ms, plan, root + "/attempt.log");
+  const auto counts = [](const std::map<std::string, int>& m) {
+    std::string s;
+    for (const auto& [what, n] : m) s += " " + what + " " + std::to_string(n);
+    return s;
+  };
+  MESSAGE(label << " (uninterrupted: " << ref_ms << " ms) kill points survived: " << report.kills << " (" << counts(report.phases) << " )"
+                << (report.victims.empty() ? "" : "; killed:" + counts(report.victims)));
+  MESSAGE(report.history);
   INFO(report.last_log);
   REQUIRE(report.finished);
   CHECK(report.kills >= 3);  // a resumed run that has little left may finish before its kill moment
@@ -135,6 +233,7 @@ void check_killed_run_matches(const std::string& label, const std::string& confi
     CHECK_FALSE(expected.empty());
     CHECK(got == expected);
   }
+  return report;
 }
 
 std::vector<std::string> lines_of(const std::string& file, const std::string& containing) {

@@ -120,7 +120,7 @@ TEST_CASE("a missing teacher model.pt is one line naming the config place") {
   CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 1);
 }
 
-TEST_CASE("SPOS + KD killed at random moments through training and search, resumed each time: the same results") {
+TEST_CASE("SPOS + KD killed at random moments through training, checkpoint writing, search and export, resumed each time: the same results") {
   const std::string root = temp_dir("distill_kill");
   const std::string config = "configs/distill/spos_kd_shufflenet_digits.toml";
   const std::vector<std::string> sets{"--set", "algorithm.teacher_weights='" + train_teacher(root) + "'",
@@ -130,7 +130,7 @@ TEST_CASE("SPOS + KD killed at random moments through training and search, resum
                                       "--set", "search.searcher.num_candidates=6", "--set", "search.searcher.top_k=3",
                                       "--set", "search.searcher.num_mutation=2", "--set", "search.searcher.num_crossover=2",
                                       "--set", "export.speed_batches=[]"};
-  check_killed_run_matches("SPOS + KD", config, sets, root, 8, 2028);
+  check_killed_run_matches("SPOS + KD", "run", config, sets, root, {8, 2028, 1, true});
   fs::remove_all(root);
 }
 

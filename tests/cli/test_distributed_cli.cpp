@@ -1,11 +1,13 @@
 // End to end through razor-host on loopback process groups: data-parallel training equals one process,
 // a supernet trains on two ranks without drifting apart, the distributed search equals the single one,
 // a killed worker stops the others promptly, SIGINT and resume (and a resume with another world size),
-// and the faults a rank's environment or config can have.
+// SIGKILLs at any moment with resumes, and the faults a rank's environment or config can have.
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <regex>
 #include <sstream>
@@ -75,6 +77,22 @@ std::pair<int, double> wait_exit(pid_t pid) {
   ::waitpid(pid, &status, 0);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), seconds};
+}
+
+// Whether a process listens on TCP `port`, IPv4 or IPv6 (/proc/net/tcp*: local address, state 0A = LISTEN).
+bool listening(int port) {
+  char hex[8];
+  std::snprintf(hex, sizeof hex, ":%04X", port);
+  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream tcp(table);
+    for (std::string line; std::getline(tcp, line);) {
+      std::istringstream fields(line);
+      std::string slot, local, remote, state;
+      fields >> slot >> local >> remote >> state;
+      if (local.size() > 5 && local.compare(local.size() - 5, 5, hex) == 0 && state == "0A") return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace
@@ -192,6 +210,30 @@ TEST_CASE("a killed worker stops the others within seconds, and the launcher nam
   fs::remove_all(root);
 }
 
+TEST_CASE("a stop signal during start-up ends the run at once: a rank waiting at the rendezvous for a missing one") {
+  const std::string root = temp_dir("dp_startup_stop");
+  const int port = 21000 + ::getpid() % 20000;
+  for (const auto& [name, value] : {std::pair{"WORLD_SIZE", "2"}, {"RANK", "0"}, {"MASTER_ADDR", "127.0.0.1"}})
+    ::setenv(name, value, 1);
+  ::setenv("MASTER_PORT", std::to_string(port).c_str(), 1);
+  const pid_t rank0 = spawn_host({"run", kMlp, "--work-dir", root + "/run"}, root + "/rank0.log");
+  for (const char* name : {"WORLD_SIZE", "RANK", "MASTER_ADDR", "MASTER_PORT"}) ::unsetenv(name);
+  // Rank 0 listens for the others (its store); rank 1 never comes.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!listening(port) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  if (!listening(port)) ::kill(rank0, SIGKILL);
+  REQUIRE(listening(port));
+  ::kill(rank0, SIGTERM);
+  const auto [code, seconds] = wait_exit(rank0);
+  MESSAGE("rank 0 ended " << seconds << " s after SIGTERM (its rendezvous timeout: 300 s)");
+  CHECK(code == 128 + SIGTERM);
+  CHECK(seconds < 10);
+  CHECK(read_file(root + "/rank0.log") == "stopped: SIGTERM during start-up; nothing to save\n");
+  CHECK_FALSE(fs::exists(root + "/run"));
+  fs::remove_all(root);
+}
+
 TEST_CASE("SIGINT stops every rank at the same step with one checkpoint; resume needs the same world size") {
   const std::string root = temp_dir("dp_sigint");
   const std::string epochs = "train.epochs=40";
@@ -227,6 +269,23 @@ TEST_CASE("SIGINT stops every rank at the same step with one checkpoint; resume 
   REQUIRE(resumed.exit_code == 0);
   CHECK(max_difference(root + "/run/model.pt", root + "/ref/model.pt") == 0.0);
   CHECK(lines_of(root + "/run/metrics.jsonl", "\"type\":\"val\"") == lines_of(root + "/ref/metrics.jsonl", "\"type\":\"val\""));
+  fs::remove_all(root);
+}
+
+TEST_CASE("two ranks killed again and again (the launcher, or one rank) and resumed: the uninterrupted run's results") {
+  // The SPOS pipeline on two processes: training, the distributed search, the export on rank 0.
+  const std::string root = temp_dir("dp_kill_anywhere");
+  std::vector<std::string> sets;
+  std::istringstream words(
+      "--set train.epochs=3 --set train.val_interval=3 --set runtime.checkpoint_interval=5 --set search.calibrate_samples=256"
+      " --set search.searcher.generations=6 --set search.searcher.num_candidates=8 --set search.searcher.top_k=4"
+      " --set search.searcher.num_mutation=3 --set search.searcher.num_crossover=3 --set export.speed_batches=[]");
+  for (std::string w; words >> w;) sets.push_back(w);
+  // Two ranks take about 2 s to start: most kills come later.
+  const auto report = check_killed_run_matches("2 ranks", "launch --nproc 2", kSpos, sets, root, {16, 2029, 2, true, true, 2000});
+  CHECK(report.victims.count("launcher") == 1);
+  CHECK(report.victims.size() >= 2);  // a rank alone was killed too
+  CHECK(max_difference(root + "/killed/model.pt", root + "/ref/model.pt") == 0.0);
   fs::remove_all(root);
 }
 

@@ -125,13 +125,13 @@ TEST_CASE("L1 pruning on the digits from a trained model: three steps to half th
   fs::remove_all(root);
 }
 
-TEST_CASE("AutoSlim killed at random moments through training and search, resumed each time: the same results") {
+TEST_CASE("AutoSlim killed at random moments through training, checkpoint writing, search and export, resumed each time: the same results") {
   const std::string root = temp_dir("autoslim_kill");
   const std::string config = "configs/pruning/autoslim_resnet_digits.toml";
   // One thread: the kill moments are drawn from the reference run's time, which threads on a busy machine blur.
   const std::vector<std::string> sets{"--set", "train.epochs=2",    "--set", "train.val_interval=2",
                                       "--set", "search.calibrate_samples=256", "--set", "runtime.checkpoint_interval=5",
                                       "--set", "runtime.threads=1", "--set", "export.speed_batches=[]"};
-  check_killed_run_matches("AutoSlim", config, sets, root, 8, 2027);
+  check_killed_run_matches("AutoSlim", "run", config, sets, root, {8, 2027, 1, true});
   fs::remove_all(root);
 }

@@ -5,8 +5,6 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <map>
-#include <random>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -200,89 +198,14 @@ TEST_CASE("unreadable weights, search state and shapes: one line each, non-zero 
 }
 
 TEST_CASE("killed at random moments through training, search and export, resumed each time: the same results") {
-  const std::string root = temp_dir("spos_kill_anywhere"), dir = root + "/killed";
-  const std::string quick = kQuick + " --set runtime.checkpoint_interval=5";
-  const auto started = std::chrono::steady_clock::now();
-  auto ref = run_host("run " + kSpos + " --work-dir " + root + "/ref" + quick);
-  INFO(ref.output);
-  REQUIRE(ref.exit_code == 0);
-  const auto ref_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
-
-  // Up to twenty kills until a run gets to the end, each process resuming what the last one left. Most
-  // land at a moment drawn from a fixed seed within a third of the reference run's length (start-up,
-  // training, search); three while a checkpoint or the search state is being written (its temporary file
-  // is on disk), and one in the export stage (the search result is on disk).
-  std::mt19937 rng(2026);
-  std::uniform_int_distribution<long> delay_ms(ref_ms / 20, ref_ms / 3);
-  std::uniform_int_distribution<long> export_delay_ms(20, 400);
-  const std::vector<std::string> writing{dir + "/checkpoints/latest.pt.tmp", dir + "/search/state.pt.tmp"};
-  int kills = 0, writes_killed = 0;
-  bool export_killed = false;
-  std::map<std::string, int> phases;  // where each killed process was
-  bool finished = false;
-  for (int attempt = 0; attempt <= 20 && !finished; ++attempt) {
-    std::vector<std::string> args{"run", kSpos, "--work-dir", dir};
-    std::istringstream sets(quick);
-    for (std::string word; sets >> word;) args.push_back(word);
-    if (fs::exists(dir + "/checkpoints/latest.pt")) args.push_back("--resume");
-    const pid_t pid = spawn_host(args, root + "/attempt.log");
-    const auto now = [] { return std::chrono::steady_clock::now(); };
-    auto kill_at = now() + std::chrono::milliseconds(delay_ms(rng));
-    bool export_seen = false;
-    std::string phase;
-    int status = 0;
-    while (::waitpid(pid, &status, WNOHANG) == 0) {
-      if (attempt < 20) {
-        if (writes_killed < 3 && std::any_of(writing.begin(), writing.end(), [](const auto& f) { return fs::exists(f); }))
-          phase = "checkpoint writing";
-        if (!export_killed && !export_seen && fs::exists(dir + "/subnet.toml")) {
-          export_seen = true;
-          kill_at = now() + std::chrono::milliseconds(export_delay_ms(rng));
-        }
-        if (phase.empty() && now() >= kill_at) phase = export_seen ? "export" : "timed";
-        if (!phase.empty()) {
-          ::kill(pid, SIGKILL);
-          ::waitpid(pid, &status, 0);
-          break;
-        }
-      }
-      std::this_thread::sleep_for(std::chrono::microseconds(500));
-    }
-    if (WIFSIGNALED(status)) {
-      ++kills;
-      writes_killed += phase == "checkpoint writing";
-      export_killed = export_killed || phase == "export";
-      if (phase == "timed") {
-        const std::string log = read_file(root + "/attempt.log");
-        phase = log.find("search round") != std::string::npos ? "search"
-                : log.find("step ") != std::string::npos       ? "training"
-                                                                : "start-up";
-      }
-      ++phases[phase];
-      continue;
-    }
-    INFO(read_file(root + "/attempt.log"));
-    REQUIRE(WIFEXITED(status));
-    REQUIRE(WEXITSTATUS(status) == 0);
-    finished = true;
-  }
-  REQUIRE(finished);
-  std::string where;
-  for (const auto& [phase, n] : phases) where += " " + phase + " " + std::to_string(n);
-  MESSAGE("kill points survived: " << kills << " (" << where << " )");
-  CHECK(export_killed);
-  for (const char* file : {"subnet.toml", "export/subnet.toml", "export/check_output.pt", "export/report.toml"}) {
-    CAPTURE(file);
-    if (std::string(file) == "export/report.toml") {  // its [speed] timings differ from run to run
-      const auto before_speed = [](const std::string& t) { return t.substr(0, t.find("\ninference_layout")); };
-      CHECK(before_speed(read_file(dir + "/" + file)) == before_speed(read_file(root + "/ref/" + file)));
-    } else {
-      CHECK(read_file(dir + "/" + file) == read_file(root + "/ref/" + file));
-    }
-  }
-  for (const char* type : {"\"type\":\"val\"", "\"type\":\"search\""}) {
-    CAPTURE(type);
-    CHECK(lines_of(dir + "/metrics.jsonl", type) == lines_of(root + "/ref/metrics.jsonl", type));
-  }
+  const std::string root = temp_dir("spos_kill_anywhere");
+  // Up to twenty kills until a run gets to the end, each process resuming what the last one left; three
+  // aimed at a checkpoint or search state being written, one at the export.
+  std::vector<std::string> sets;
+  std::istringstream words(kQuick + " --set runtime.checkpoint_interval=5");
+  for (std::string w; words >> w;) sets.push_back(w);
+  const auto report = check_killed_run_matches("SPOS", "run", kSpos, sets, root, {20, 2026, 3, true});
+  CHECK(report.phases.count("export") == 1);
+  CHECK(report.phases.count("checkpoint writing") == 1);
   fs::remove_all(root);
 }

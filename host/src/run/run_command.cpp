@@ -28,6 +28,7 @@
 #include "razor/errors.h"
 #include "razor/estimator.h"
 #include "razor/model_weights.h"
+#include "run/atomic_file.h"
 #include "run/data_setup.h"
 #include "run/logging.h"
 #include "razor/searcher.h"
@@ -295,10 +296,10 @@ void run_command(const RunOptions& options) {
     if (fs::exists(config_file) && previous != composed.str()) {
       settings.logger->warn("warning: the config differs from the one this work dir was started with; "
                             "resuming with the new one (the old one is kept as config.previous.toml)");
-      fs::copy_file(config_file, work_dir + "/config.previous.toml", fs::copy_options::overwrite_existing);
+      write_file_atomically(work_dir + "/config.previous.toml", previous);
     }
   }
-  if (writes) std::ofstream(config_file) << composed.str();
+  if (writes) write_file_atomically(config_file, composed.str());
 
   at::set_num_threads(static_cast<int>(threads));
   auto& log = *settings.logger;
@@ -321,6 +322,8 @@ void run_command(const RunOptions& options) {
     for (const auto& [name, value] : costs) parts.push_back(fmt::format("{} {:.0f} ({})", name, value, si_text(value)));
     log.info("model costs per image{}: {}", has_choices ? " (the current path)" : "", fmt::join(parts, ", "));
   }
+
+  stages_begin();  // a stop signal is now a request the stages honour
 
   // The trainer owns the loaders; it lives as long as the later stages use the validation one.
   const BatchLoader& val_loader = *setup.val;

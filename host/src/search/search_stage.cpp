@@ -15,9 +15,11 @@
 #include "razor/errors.h"
 #include "razor/state_archive.h"
 #include "razor/subnet_file.h"
+#include "run/atomic_file.h"
 #include "run/logging.h"
 #include "run/stop_request.h"
 #include "search/pareto_svg.h"
+#include "train/metrics_log.h"
 #include "train/sealed_file.h"
 
 namespace fs = std::filesystem;
@@ -75,16 +77,14 @@ std::string metrics_line(std::int64_t round, const Candidate& c) {
   return line + "}}";
 }
 
-// Rewrites metrics.jsonl without search records, then appends `all` (the rounds the state file holds),
-// so that after a resume the log matches the state exactly.
+// Rewrites metrics.jsonl (atomically) without search records or a half-written last line, then appends
+// `all` (the rounds the state file holds), so that after a resume the log matches the state exactly.
 void rewrite_search_metrics(const std::string& file, const std::vector<std::pair<std::int64_t, Candidate>>& all) {
-  std::stringstream kept;
-  if (std::ifstream in(file); in) {
-    for (std::string line; std::getline(in, line);)
-      if (line.find("\"type\":\"search\"") == std::string::npos) kept << line << '\n';
-  }
-  for (const auto& [round, c] : all) kept << metrics_line(round, c) << '\n';
-  std::ofstream(file, std::ios::trunc) << kept.str();
+  std::string kept;
+  for (const auto& line : complete_lines(file))
+    if (line.find("\"type\":\"search\"") == std::string::npos) kept += line + '\n';
+  for (const auto& [round, c] : all) kept += metrics_line(round, c) + '\n';
+  write_file_atomically(file, kept);
 }
 
 void save_state(const std::string& file, const Searcher& searcher,
