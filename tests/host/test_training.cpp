@@ -169,5 +169,13 @@ TEST_CASE("metrics log drops records written after the checkpoint a run resumes 
   REQUIRE(lines.size() == 3);
   CHECK(lines[0] == R"({"type":"train","epoch":1,"step":10,"loss":0.5})");
   CHECK(lines[2] == R"({"type":"train","epoch":1,"step":30,"loss":0.25})");
+
+  // A run killed in the middle of a line: the half line is dropped, not glued to the next record.
+  for (const std::string cut : {R"({"type":"val","epoch":1,"st)", R"({"type":"train","epoch":1,"step":)", "{"}) {
+    CAPTURE(cut);
+    std::ofstream(file, std::ios::app) << cut;
+    { MetricsLog log(file.string(), 30); }
+    CHECK(complete_lines(file.string()) == std::vector<std::string>(lines.begin(), lines.end()));
+  }
   fs::remove(file);
 }
