@@ -102,7 +102,7 @@ std::string kill_run(pid_t pid, bool ranks, std::mt19937& rng, const std::string
 }
 
 // One line of KillReport::history.
-std::string fmt_attempt(int attempt, long ms, bool succeeded, const std::string& phase, const std::string& victim, bool resumed) {
+std::string attempt_line(int attempt, long ms, bool succeeded, const std::string& phase, const std::string& victim, bool resumed) {
   std::ostringstream line;
   line << "attempt " << attempt << (resumed ? " (resumed)" : "") << ": ";
   if (succeeded) line << "finished after " << ms << " ms";
@@ -132,7 +132,7 @@ KillReport kill_and_resume(const std::vector<std::string>& args, const std::stri
     std::vector<std::string> run = args;
     if (fs::exists(dir + "/checkpoints/latest.pt")) run.push_back("--resume");
     const auto started = now();
-    // A temporary file being written by this process, not one an earlier killed process left behind.
+    // A file this process writes, not one an earlier killed process left behind.
     const auto files_since = fs::file_time_type::clock::now();
     const auto written_now = [&files_since](const std::string& f) {
       std::error_code gone;
@@ -148,7 +148,7 @@ KillReport kill_and_resume(const std::vector<std::string>& args, const std::stri
       if (attempt < plan.max_kills) {
         if (killed_in("checkpoint writing") < plan.at_writes && std::any_of(writing.begin(), writing.end(), written_now))
           phase = "checkpoint writing";
-        if (plan.at_export && !killed_in("export") && !export_seen && fs::exists(dir + "/subnet.toml")) {
+        if (plan.at_export && !killed_in("export") && !export_seen && written_now(dir + "/subnet.toml")) {
           export_seen = true;
           kill_at = now() + std::chrono::milliseconds(export_delay_ms(rng));
         }
@@ -167,7 +167,7 @@ KillReport kill_and_resume(const std::vector<std::string>& args, const std::stri
     report.last_log = read_file(log);
     const bool succeeded = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     const long ms = std::chrono::duration_cast<std::chrono::milliseconds>(now() - started).count();
-    report.history += fmt_attempt(attempt, ms, succeeded, phase, victim, run.back() == "--resume");
+    report.history += attempt_line(attempt, ms, succeeded, phase, victim, run.back() == "--resume");
     if (!succeeded && !phase.empty()) {
       ++report.kills;
       ++report.phases[phase];
