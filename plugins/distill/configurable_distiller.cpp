@@ -19,10 +19,9 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
 
 }  // namespace
 
-std::vector<ConfigurableDistiller::NamedRecorder> ConfigurableDistiller::build_recorders(
-    const BuildContext& ctx, const std::string& key) const {
+std::vector<ConfigurableDistiller::NamedRecorder> ConfigurableDistiller::build_recorders(const BuildContext& ctx,
+                                                                                       const Table& tables) {
   std::vector<NamedRecorder> out;
-  const auto tables = ctx.config().table(key);
   for (const auto& name : tables->keys()) {
     auto table = tables->table(name);
     out.push_back({name, ctx.build<Recorder>(*table), table});
@@ -30,20 +29,18 @@ std::vector<ConfigurableDistiller::NamedRecorder> ConfigurableDistiller::build_r
   return out;
 }
 
-ConfigurableDistiller::ConfigurableDistiller(const BuildContext& ctx)
-    : student_recorders_(build_recorders(ctx, "student_recorders")),
-      teacher_recorders_(build_recorders(ctx, "teacher_recorders")) {
-  const ConfigView& config = ctx.config();
+ConfigurableDistiller::ConfigurableDistiller(const BuildContext& ctx, const Options& options)
+    : student_recorders_(build_recorders(ctx, options.student_recorders)),
+      teacher_recorders_(build_recorders(ctx, options.teacher_recorders)) {
   connectors_ = register_module("connectors", torch::nn::ModuleDict());
-  const auto connector_tables = config.table("connectors");
+  const Table& connector_tables = options.connectors;
   for (const auto& name : connector_tables->keys()) {
     connectors_->update({{name, ctx.build<Connector>(*connector_tables->table(name))}});
   }
 
   losses_ = register_module("distill_losses", torch::nn::ModuleDict());
-  const auto loss_tables = config.table("distill_losses");
-  const auto mapping_tables = config.table("loss_forward_mappings");
-  if (loss_tables->keys().empty()) config.fail("distill_losses", "no distillation loss is configured");
+  const Table& loss_tables = options.distill_losses;  // not empty (checked when read)
+  const Table& mapping_tables = options.loss_forward_mappings;
   for (const auto& name : mapping_tables->keys()) {
     if (!contains(loss_tables->keys(), name)) {
       mapping_tables->fail(name, fmt::format("no distill loss '{}' (distill_losses: {})", name, listed(loss_tables->keys())));
@@ -154,19 +151,6 @@ Losses ConfigurableDistiller::compute_losses() {
     losses[term.name] = term.loss->forward(args);
   }
   return losses;
-}
-
-ComponentInfo configurable_distiller_info() {
-  return {"distiller", "configurable",
-          "Recorders, connectors and distillation losses from the config, with the mapping of recorded tensors to "
-          "loss arguments (checked when built)",
-          {{"student_recorders", "table", "{}", "name = { type = 'tap', source = '...' } | { type = 'output' } | ..."},
-           {"teacher_recorders", "table", "{}", "the same for the teacher"},
-           {"connectors", "table", "{}", "name = { type = 'conv_bn', ... }: adapters trained with the student"},
-           {"distill_losses", "table", nullptr, "name = { type = 'kl_divergence', ... }; names containing 'loss' are trained"},
-           {"loss_forward_mappings", "table", "{}",
-            "loss name = { argument = { recorder = '...', from_student = true, record_idx = 0, connector = '...' } }"}},
-          &make_component<ConfigurableDistiller>};
 }
 
 }  // namespace razor::distill

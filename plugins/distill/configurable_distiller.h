@@ -16,9 +16,22 @@
 
 namespace razor::distill {
 
+struct ConfigurableDistillerOptions : Options<ConfigurableDistillerOptions> {
+  RAZOR_OPTION(Table, student_recorders, "name = { type = 'tap', source = '...' } | { type = 'output' } | ...", "{}");
+  RAZOR_OPTION(Table, teacher_recorders, "the same for the teacher", "{}");
+  RAZOR_OPTION(Table, connectors, "name = { type = 'conv_bn', ... }: adapters trained with the student", "{}");
+  RAZOR_OPTION(Table, distill_losses, "name = { type = 'kl_divergence', ... }; names containing 'loss' are trained",
+               required)
+      .check([](const Table& t) { return !t->keys().empty(); }, "no distillation loss is configured");
+  RAZOR_OPTION(Table, loss_forward_mappings,
+               "loss name = { argument = { recorder = '...', from_student = true, record_idx = 0, connector = '...' } }",
+               "{}");
+};
+
 class ConfigurableDistiller final : public Distiller {
  public:
-  explicit ConfigurableDistiller(const BuildContext& ctx);
+  using Options = ConfigurableDistillerOptions;
+  ConfigurableDistiller(const BuildContext& ctx, const Options& options);
   void prepare(Model& student, Model& teacher) override;
   RecordingScope record_student(const Batch& batch) override;
   RecordingScope record_teacher(const Batch& batch) override;
@@ -45,7 +58,7 @@ class ConfigurableDistiller final : public Distiller {
     std::vector<Argument> arguments;
   };
 
-  std::vector<NamedRecorder> build_recorders(const BuildContext& ctx, const std::string& key) const;
+  static std::vector<NamedRecorder> build_recorders(const BuildContext& ctx, const Table& tables);
   Argument read_argument(const ConfigView& entry, const std::string& argument) const;
   static void prepare_side(std::vector<NamedRecorder>& recorders, Model& model);
   static std::vector<Recorder*> pointers(const std::vector<NamedRecorder>& recorders);
@@ -54,7 +67,5 @@ class ConfigurableDistiller final : public Distiller {
   torch::nn::ModuleDict connectors_{nullptr}, losses_{nullptr};
   std::vector<Term> terms_;
 };
-
-ComponentInfo configurable_distiller_info();
 
 }  // namespace razor::distill

@@ -4,6 +4,8 @@
 //   conv_bn: 1x1 convolution + batch norm ([N, C, H, W] channels in -> out)
 //   linear:  fully connected ([N, in] -> [N, out])
 //   norm:    batch norm without new channels ([N, C] or [N, C, H, W])
+#include <cstdint>
+
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/linear.h>
@@ -14,9 +16,15 @@
 
 namespace razor::distill {
 
+struct ConvBnConnectorOptions : Options<ConvBnConnectorOptions> {
+  RAZOR_OPTION(std::int64_t, in_channels, "channels of the recorded feature", required).positive();
+  RAZOR_OPTION(std::int64_t, out_channels, "channels of its counterpart", required).positive();
+};
+
 class ConvBnConnector final : public Connector {
  public:
-  explicit ConvBnConnector(const BuildContext& ctx);
+  using Options = ConvBnConnectorOptions;
+  ConvBnConnector(const BuildContext& ctx, const Options& options);
   at::Tensor forward(const at::Tensor& feature) override;
 
  private:
@@ -24,26 +32,34 @@ class ConvBnConnector final : public Connector {
   torch::nn::BatchNorm2d bn_{nullptr};
 };
 
+struct LinearConnectorOptions : Options<LinearConnectorOptions> {
+  RAZOR_OPTION(std::int64_t, in_features, "features of the recorded tensor", required).positive();
+  RAZOR_OPTION(std::int64_t, out_features, "features of its counterpart", required).positive();
+};
+
 class LinearConnector final : public Connector {
  public:
-  explicit LinearConnector(const BuildContext& ctx);
+  using Options = LinearConnectorOptions;
+  LinearConnector(const BuildContext& ctx, const Options& options);
   at::Tensor forward(const at::Tensor& feature) override;
 
  private:
   torch::nn::Linear linear_{nullptr};
 };
 
+struct NormConnectorOptions : Options<NormConnectorOptions> {
+  RAZOR_OPTION(std::int64_t, channels, "C", required).positive();
+  RAZOR_OPTION(bool, affine, "learn a scale and shift per channel", true);
+};
+
 class NormConnector final : public Connector {
  public:
-  explicit NormConnector(const BuildContext& ctx);
+  using Options = NormConnectorOptions;
+  NormConnector(const BuildContext& ctx, const Options& options);
   at::Tensor forward(const at::Tensor& feature) override;
 
  private:
   torch::nn::BatchNorm2d bn_{nullptr};
 };
-
-ComponentInfo conv_bn_connector_info();
-ComponentInfo linear_connector_info();
-ComponentInfo norm_connector_info();
 
 }  // namespace razor::distill

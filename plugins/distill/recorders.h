@@ -12,10 +12,19 @@
 
 namespace razor::distill {
 
+struct TapRecorderOptions : Options<TapRecorderOptions> {
+  RAZOR_OPTION(std::string, source, "the tap's path, e.g. 'stages.2' or 'fc'", required)
+      .not_empty("must name a tap, e.g. 'stages.2' or 'fc'");
+};
+
+/// No options (recorder/output, recorder/labels).
+struct NoRecorderOptions : Options<NoRecorderOptions> {};
+
 /// recorder/tap, and recorder/output when `source` is empty.
 class TapRecorder : public Recorder {
  public:
-  explicit TapRecorder(const BuildContext& ctx);
+  using Options = TapRecorderOptions;
+  TapRecorder(const BuildContext& ctx, const Options& options);
   void prepare(Model& model) override;
   void start(const Batch& batch) override;
   void stop() override;
@@ -31,12 +40,14 @@ class TapRecorder : public Recorder {
 
 class OutputRecorder final : public TapRecorder {
  public:
-  explicit OutputRecorder(const BuildContext&) {}
+  using Options = NoRecorderOptions;  // not the tap's
+  OutputRecorder(const BuildContext&, const Options&) {}
 };
 
 class LabelsRecorder final : public Recorder {
  public:
-  explicit LabelsRecorder(const BuildContext&) {}
+  using Options = NoRecorderOptions;
+  LabelsRecorder(const BuildContext&, const Options&) {}
   void prepare(Model&) override {}
   void start(const Batch& batch) override { records_ = {batch.targets}; }
   void stop() override {}
@@ -45,9 +56,5 @@ class LabelsRecorder final : public Recorder {
  private:
   std::vector<at::Tensor> records_;
 };
-
-ComponentInfo tap_recorder_info();
-ComponentInfo output_recorder_info();
-ComponentInfo labels_recorder_info();
 
 }  // namespace razor::distill

@@ -10,30 +10,20 @@
 namespace razor::distill {
 namespace {
 
-std::shared_ptr<Model> build_teacher(const BuildContext& ctx) {
+std::shared_ptr<Model> build_teacher(const BuildContext& ctx, const SingleTeacherDistillOptions& options) {
   const ConfigView& config = ctx.config();
-  const auto script = config.get<std::string>("teacher_torchscript");
-  if (config.has("teacher") == !script.empty()) {
-    config.fail("teacher", "give exactly one of `teacher` (a model table) and `teacher_torchscript` (a file)");
-  }
-  if (!script.empty()) {
-    if (config.get<bool>("teacher_trainable")) {
-      config.fail("teacher_trainable", "a TorchScript teacher cannot be trained (its parameters are not razor's)");
-    }
-    if (!config.get<std::string>("teacher_weights").empty()) {
-      config.fail("teacher_weights", "a TorchScript teacher carries its weights");
-    }
+  if (!options.teacher_torchscript.empty()) {
     try {
-      return std::make_shared<TorchScriptTeacherImpl>(script, config.get<std::string>("teacher_output"), ctx.device());
+      return std::make_shared<TorchScriptTeacherImpl>(options.teacher_torchscript, options.teacher_output,
+                                                      ctx.device());
     } catch (const Error& e) {
       config.fail("teacher_torchscript", e.what());
     }
   }
-  auto teacher = ctx.build<Model>("teacher");
-  const auto weights = config.get<std::string>("teacher_weights");
-  if (!weights.empty()) {
+  auto teacher = ctx.build(options.teacher);
+  if (!options.teacher_weights.empty()) {
     try {
-      load_weights(*teacher, weights);
+      load_weights(*teacher, options.teacher_weights);
     } catch (const Error& e) {
       config.fail("teacher_weights", e.what());
     }
@@ -43,26 +33,37 @@ std::shared_ptr<Model> build_teacher(const BuildContext& ctx) {
 
 }  // namespace
 
-SingleTeacherDistill::SingleTeacherDistill(const BuildContext& ctx) {
-  const ConfigView& config = ctx.config();
-  if (config.has("architecture") == config.has("student")) {
-    config.fail("architecture", "give exactly one of `architecture` (the student model) and `student` (an algorithm)");
+void SingleTeacherDistillOptions::validate(const ConfigView& cfg) const {
+  if (cfg.has("architecture") == cfg.has("student")) {
+    cfg.fail("architecture", "give exactly one of `architecture` (the student model) and `student` (an algorithm)");
   }
-  if (config.has("student")) {
-    if (config.has("loss")) config.fail("loss", "the student algorithm has its own loss");
-    student_ = register_module("student", ctx.build<Algorithm>("student"));
+  if (cfg.has("student") && cfg.has("loss")) cfg.fail("loss", "the student algorithm has its own loss");
+  if (cfg.has("teacher") == !teacher_torchscript.empty()) {
+    cfg.fail("teacher", "give exactly one of `teacher` (a model table) and `teacher_torchscript` (a file)");
+  }
+  if (!teacher_torchscript.empty()) {
+    if (teacher_trainable) {
+      cfg.fail("teacher_trainable", "a TorchScript teacher cannot be trained (its parameters are not razor's)");
+    }
+    if (!teacher_weights.empty()) cfg.fail("teacher_weights", "a TorchScript teacher carries its weights");
+  }
+}
+
+SingleTeacherDistill::SingleTeacherDistill(const BuildContext& ctx, const Options& options)
+    : teacher_trainable_(options.teacher_trainable),
+      teacher_norm_eval_(options.teacher_norm_eval),
+      student_loss_(options.calculate_student_loss) {
+  if (ctx.config().has("student")) {
+    student_ = register_module("student", ctx.build(options.student));
   } else {
-    architecture_ = register_module("architecture", ctx.build<Model>("architecture"));
-    loss_ = register_module("loss", ctx.build<Loss>("loss"));
+    architecture_ = register_module("architecture", ctx.build(options.architecture));
+    loss_ = register_module("loss", ctx.build(options.loss));
   }
-  teacher_trainable_ = config.get<bool>("teacher_trainable");
-  teacher_norm_eval_ = config.get<bool>("teacher_norm_eval");
-  student_loss_ = config.get<bool>("calculate_student_loss");
-  teacher_ = register_module("teacher", build_teacher(ctx));
+  teacher_ = register_module("teacher", build_teacher(ctx, options));
   if (!teacher_trainable_) {
     for (auto& p : teacher_->parameters()) p.requires_grad_(false);
   }
-  distiller_ = register_module("distiller", ctx.build<Distiller>("distiller"));
+  distiller_ = register_module("distiller", ctx.build(options.distiller));
   distiller_->prepare(model(), *teacher_);
   train(is_training());
 }
@@ -119,24 +120,6 @@ void SingleTeacherDistill::save_state(torch::serialize::OutputArchive& archive) 
 }
 void SingleTeacherDistill::load_state(torch::serialize::InputArchive& archive) {
   if (student_) student_->load_state(archive);
-}
-
-ComponentInfo single_teacher_distill_info() {
-  return {"algorithm",
-          "single_teacher_distill",
-          "Trains a student (a model, or a one-pass algorithm such as spos) with a distiller's losses against one teacher",
-          {{"architecture", "model", "{}", "the student network (or give `student`)"},
-           {"loss", "loss", "{ type = 'cross_entropy' }", "the student's loss on labels (with `architecture`)"},
-           {"student", "algorithm", "{}", "a whole student algorithm whose losses the distillation terms join"},
-           {"teacher", "model", "{}", "the teacher network (or give `teacher_torchscript`)"},
-           {"teacher_weights", "string", "''", "a model.pt written by `razor-host run` for the teacher"},
-           {"teacher_torchscript", "string", "''", "a TorchScript teacher saved from Python"},
-           {"teacher_output", "string", "'logits'", "the output key when the TorchScript forward returns a dict"},
-           {"distiller", "distiller", nullptr, "recorders, connectors and losses, e.g. { type = 'configurable', ... }"},
-           {"teacher_trainable", "bool", "false", "train the teacher too (a razor model teacher only)"},
-           {"teacher_norm_eval", "bool", "true", "a trainable teacher keeps its batch-norm statistics frozen"},
-           {"calculate_student_loss", "bool", "true", "add the student's own losses (false: distillation terms only)"}},
-          &make_component<SingleTeacherDistill>};
 }
 
 }  // namespace razor::distill

@@ -5,6 +5,7 @@
 // student is a model trained on labels with `loss`, or a whole one-pass algorithm (e.g. SPOS), whose
 // own losses the distillation terms join.
 #include <memory>
+#include <string>
 
 #include "razor/algorithm.h"
 #include "razor/context.h"
@@ -14,9 +15,27 @@
 
 namespace razor::distill {
 
+struct SingleTeacherDistillOptions : Options<SingleTeacherDistillOptions> {
+  RAZOR_OPTION(Nested<Model>, architecture, "the student network (or give `student`)", "{}");
+  RAZOR_OPTION(Nested<Loss>, loss, "the student's loss on labels (with `architecture`)", "{ type = 'cross_entropy' }");
+  RAZOR_OPTION(Nested<Algorithm>, student, "a whole student algorithm whose losses the distillation terms join", "{}");
+  RAZOR_OPTION(Nested<Model>, teacher, "the teacher network (or give `teacher_torchscript`)", "{}");
+  RAZOR_OPTION(std::string, teacher_weights, "a model.pt written by `razor-host run` for the teacher", "");
+  RAZOR_OPTION(std::string, teacher_torchscript, "a TorchScript teacher saved from Python", "");
+  RAZOR_OPTION(std::string, teacher_output, "the output key when the TorchScript forward returns a dict", "logits");
+  RAZOR_OPTION(Nested<Distiller>, distiller,
+               "recorders, connectors and losses, e.g. { type = 'configurable', ... }", required);
+  RAZOR_OPTION(bool, teacher_trainable, "train the teacher too (a razor model teacher only)", false);
+  RAZOR_OPTION(bool, teacher_norm_eval, "a trainable teacher keeps its batch-norm statistics frozen", true);
+  RAZOR_OPTION(bool, calculate_student_loss, "add the student's own losses (false: distillation terms only)", true);
+  /// Exactly one student (architecture or student) and one teacher (teacher or teacher_torchscript).
+  void validate(const ConfigView& cfg) const;
+};
+
 class SingleTeacherDistill final : public Algorithm {
  public:
-  explicit SingleTeacherDistill(const BuildContext& ctx);
+  using Options = SingleTeacherDistillOptions;
+  SingleTeacherDistill(const BuildContext& ctx, const Options& options);
   Losses forward_losses(const Batch& batch) override;
   at::Tensor predict(const at::Tensor& inputs) override;
   Model& model() override { return student_ ? student_->model() : *architecture_; }
@@ -37,7 +56,5 @@ class SingleTeacherDistill final : public Algorithm {
   bool teacher_norm_eval_ = true;
   bool student_loss_ = true;
 };
-
-ComponentInfo single_teacher_distill_info();
 
 }  // namespace razor::distill

@@ -17,8 +17,8 @@ constexpr const char* kNotPrepared = "mutator/nas: prepare() was not called";
 
 }  // namespace
 
-NasMutator::NasMutator(const BuildContext& ctx)
-    : custom_(ctx.config().table("groups")), rng_(ctx.seed() ^ 0x6e61736d75746174ULL) {}
+NasMutator::NasMutator(const BuildContext& ctx, const Options& options)
+    : custom_(options.groups.view), rng_(ctx.seed() ^ 0x6e61736d75746174ULL) {}
 
 const char* NasMutator::text(KeySource source) {
   switch (source) {

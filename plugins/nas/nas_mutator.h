@@ -11,9 +11,15 @@
 
 namespace razor::nas {
 
+struct NasMutatorOptions : Options<NasMutatorOptions> {
+  RAZOR_OPTION(Table, groups, "custom search groups: name = [module paths]; the listed mutables share one choice",
+               "{}");
+};
+
 class NasMutator final : public Mutator {
  public:
-  explicit NasMutator(const BuildContext& ctx);
+  using Options = NasMutatorOptions;
+  NasMutator(const BuildContext& ctx, const Options& options);
   void prepare(Model& supernet) override;
   const std::vector<SearchGroup>& groups() const override;
   Subnet sample(SampleKind kind) override;

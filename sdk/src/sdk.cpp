@@ -91,6 +91,8 @@ Losses Algorithm::train_step(const Batch& batch) {
 }
 Dataset::~Dataset() = default;
 Estimator::~Estimator() = default;
+Optimizer::~Optimizer() = default;
+Schedule::~Schedule() = default;
 Mutable::~Mutable() = default;
 Mutator::~Mutator() = default;
 Searcher::~Searcher() = default;

@@ -39,12 +39,12 @@ TEST_CASE("bad-config corpus: one exact line, exit code 2, nothing written") {
   auto missing = run_host("run tests/configs/bad/no_such_file.toml --work-dir " + work + "/x");
   CHECK(missing.exit_code == 2);
   CHECK(missing.output == "error: tests/configs/bad/no_such_file.toml: config file not found\n");
-  auto device = run_host("run configs/baseline/resnet_digits.toml --device tpu --work-dir " + work + "/x");
+  auto device = run_host("run configs/core/resnet_digits.toml --device tpu --work-dir " + work + "/x");
   CHECK(device.exit_code == 2);
   CHECK(device.output == "error: --device tpu: expected cpu, cuda or cuda:N\n");
   CHECK_FALSE(fs::exists(work + "/x"));
   if (!at::hasCUDA()) {
-    auto cuda = run_host("run configs/baseline/resnet_digits.toml --device cuda --work-dir " + work + "/x");
+    auto cuda = run_host("run configs/core/resnet_digits.toml --device cuda --work-dir " + work + "/x");
     CHECK(cuda.exit_code == 2);
     CHECK(cuda.output == "error: --device cuda: CUDA is not available in this LibTorch build or machine\n");
     CHECK_FALSE(fs::exists(work + "/x"));
@@ -53,7 +53,7 @@ TEST_CASE("bad-config corpus: one exact line, exit code 2, nothing written") {
 }
 
 TEST_CASE("config show prints the composed config") {
-  auto r = run_host("config show configs/baseline/resnet_digits.toml --set train.epochs=3");
+  auto r = run_host("config show configs/core/resnet_digits.toml --set train.epochs=3");
   CHECK(r.exit_code == 0);
   CHECK(r.output.find("epochs = 3") != std::string::npos);
   CHECK(r.output.find("type = 'digits'") != std::string::npos);
@@ -62,24 +62,24 @@ TEST_CASE("config show prints the composed config") {
 
 TEST_CASE("data and model faults: one line, exit code 1, nothing written") {
   const std::string work = temp_dir("datafault");
-  auto missing = run_host("run configs/baseline/resnet_digits.toml --work-dir " + work + "/a" +
+  auto missing = run_host("run configs/core/resnet_digits.toml --work-dir " + work + "/a" +
                           " --set \"data.dataset={type='idx', root='/nonexistent'}\"");
   CHECK(missing.exit_code == 1);
   CHECK(missing.output ==
         "error: /nonexistent/train-images-idx3-ubyte: cannot open: No such file or directory (nor "
         "/nonexistent/train-images-idx3-ubyte.gz)\n");
 
-  auto channels = run_host("run configs/baseline/resnet_digits.toml --work-dir " + work + "/b" +
+  auto channels = run_host("run configs/core/resnet_digits.toml --work-dir " + work + "/b" +
                            " --set algorithm.architecture.in_channels=3");
   CHECK(channels.exit_code == 1);
-  CHECK(channels.output.rfind("error: configs/baseline/resnet_digits.toml:8:1: the model does not accept images of "
+  CHECK(channels.output.rfind("error: configs/core/resnet_digits.toml:8:1: the model does not accept images of "
                               "shape [1, 1, 8, 8]: ", 0) == 0);
   CHECK(std::count(channels.output.begin(), channels.output.end(), '\n') == 1);
 
-  auto classes = run_host("run configs/baseline/resnet_digits.toml --work-dir " + work + "/c" +
+  auto classes = run_host("run configs/core/resnet_digits.toml --work-dir " + work + "/c" +
                           " --set algorithm.architecture.num_classes=5");
   CHECK(classes.exit_code == 1);
-  CHECK(classes.output == "error: configs/baseline/resnet_digits.toml:8:1: the model gives logits of shape [1, 5] "
+  CHECK(classes.output == "error: configs/core/resnet_digits.toml:8:1: the model gives logits of shape [1, 5] "
                           "but the labels go up to 9\n");
   CHECK_FALSE(fs::exists(work + "/a"));
   CHECK_FALSE(fs::exists(work + "/b"));

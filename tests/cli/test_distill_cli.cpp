@@ -14,7 +14,7 @@ namespace {
 
 /// A digits teacher trained briefly with the baseline config; returns its model.pt.
 std::string train_teacher(const std::string& root) {
-  auto r = run_host("run configs/baseline/resnet_digits.toml --work-dir " + root +
+  auto r = run_host("run configs/core/resnet_digits.toml --work-dir " + root +
                     "/teacher --set train.epochs=2 --set train.val_interval=2");
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
@@ -55,7 +55,7 @@ TEST_CASE("a teacher scripted in Python distils a razor student from the command
   auto py = run_in_source_dir("/usr/bin/python3 plugins/distill/tests/make_teacher.py " + root);
   INFO(py.output);
   REQUIRE(py.exit_code == 0);
-  std::ofstream(root + "/kd.toml") << "extends = [\"" << RAZOR_SOURCE_DIR << "/configs/baseline/resnet_digits.toml\"]\n"
+  std::ofstream(root + "/kd.toml") << "extends = [\"" << RAZOR_SOURCE_DIR << "/configs/core/resnet_digits.toml\"]\n"
                                    << R"([algorithm]
 type = "single_teacher_distill"
 teacher_torchscript = ")" << root << R"(/teacher.pt"

@@ -26,8 +26,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kMlp = "configs/baseline/mlp_digits.toml";
-const std::string kSpos = "configs/spos/spos_shufflenet_digits.toml";
+const std::string kMlp = "configs/core/mlp_digits.toml";
+const std::string kSpos = "configs/nas/spos_shufflenet_digits.toml";
 
 // Every tensor of a saved module (model.pt), by its dotted name.
 void read_tensors(torch::serialize::InputArchive& archive, const std::string& prefix, std::map<std::string, at::Tensor>& out) {

@@ -9,11 +9,11 @@
 
 #include "host_process.h"
 #include "razor_doctest.hpp"
-#include "search/latency_table.h"
+#include "stages/search/latency_table.h"
 
 namespace {
 
-const std::string kSpos = "configs/spos/spos_shufflenet_digits.toml";
+const std::string kSpos = "configs/nas/spos_shufflenet_digits.toml";
 // Few timings: the test checks the pipeline, not the machine.
 const std::string kQuickTable = " --batch 4 --runs 2 --warmup 1 --repeats 1";
 
@@ -134,7 +134,7 @@ TEST_CASE("latency tables that do not fit the run, and bad latency-table options
 
   // A table for a model without choices, and bad options of the export's layout and speed report:
   // one line each, exit 2, no work dir.
-  const std::string baseline = "run configs/baseline/resnet_digits.toml --work-dir " + root + "/d --set ";
+  const std::string baseline = "run configs/core/resnet_digits.toml --work-dir " + root + "/d --set ";
   for (const auto& [set, error] : std::vector<std::pair<std::string, std::string>>{
            {"search.latency_table='x.toml'", "search.latency_table: the model has no choices, so no subnet to predict"},
            {"export.inference_layout='nhwc'",
@@ -147,7 +147,7 @@ TEST_CASE("latency tables that do not fit the run, and bad latency-table options
   }
   CHECK(!std::filesystem::exists(root + "/d"));
 
-  CHECK(run_host("latency-table configs/baseline/resnet_digits.toml").output ==
-        "error: latency-table: configs/baseline/resnet_digits.toml has no search space (its model has no choices)\n");
+  CHECK(run_host("latency-table configs/core/resnet_digits.toml").output ==
+        "error: latency-table: configs/core/resnet_digits.toml has no search space (its model has no choices)\n");
   CHECK(run_host("latency-table nope.toml").output == "error: latency-table: no such file 'nope.toml'\n");
 }

@@ -28,7 +28,7 @@ TEST_CASE("scaffold a loss plugin, build it against the installed SDK, train wit
   INFO(install.output);
   REQUIRE(install.exit_code == 0);
   for (const char* file : {"/lib/cmake/razor/razorConfig.cmake", "/lib/cmake/razor/RazorPlugin.cmake",
-                           "/include/razor/sdk.h", "/share/razor/configs/spos/spos_shufflenet_digits.toml"})
+                           "/include/razor/sdk.h", "/share/razor/configs/nas/spos_shufflenet_digits.toml"})
     CHECK_MESSAGE(fs::exists(prefix + file), file);
   const std::string host = prefix + "/bin/razor-host";
 

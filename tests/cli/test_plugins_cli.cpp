@@ -13,15 +13,16 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 }  // namespace
 
-TEST_CASE("plugins list shows built-in and plugin components") {
+TEST_CASE("plugins list shows the core family and the other plugins' components") {
   auto r = run_host("plugins list");
   CHECK(r.exit_code == 0);
-  CHECK(contains(r.output, "plugin builtin"));
+  CHECK(contains(r.output, "plugin core"));
   CHECK(contains(r.output, "algorithm/classifier"));
   CHECK(contains(r.output, "loss/cross_entropy"));
   CHECK(contains(r.output, "dataset/digits"));
-  CHECK(contains(r.output, "plugin zoo"));
+  CHECK(contains(r.output, "plugin models"));
   CHECK(contains(r.output, "model/resnet"));
+  CHECK(contains(r.output, "plugin estimators"));
   CHECK(contains(r.output, "estimator/flops"));
 
   auto good = run_host("--plugin-path " + fixture_dir("good") + " plugins info fixture_good");
@@ -50,20 +51,20 @@ TEST_CASE("refused plugins: one line with the file, what it got and what was exp
                                " (rebuild the plugin against this razor SDK)\n"));
 
   // Any other command refuses to go on: one line, exit code 3.
-  auto run = run_host("--plugin-path " + fixture_dir("wrong_abi") + " plugins info builtin");
+  auto run = run_host("--plugin-path " + fixture_dir("wrong_abi") + " plugins info core");
   CHECK(run.exit_code == 3);
   CHECK(run.output == "error: " + abi + ": wrong ABI version: got " + std::to_string(razor::kSdkAbiVersion + 98) +
                           ", expected " + std::to_string(razor::kSdkAbiVersion) +
                           " (rebuild the plugin against this razor SDK)\n");
 
   const std::string tag = fixture_dir("wrong_build_tag") + "/wrong_build_tag.so";
-  auto t = run_host("--plugin-path " + fixture_dir("wrong_build_tag") + " plugins info builtin");
+  auto t = run_host("--plugin-path " + fixture_dir("wrong_build_tag") + " plugins info core");
   CHECK(t.exit_code == 3);
   CHECK(t.output == "error: " + tag + ": wrong build tag: got 'torch-1.12 cxx11abi-0 gcc-9', expected '" +
                         RAZOR_BUILD_TAG + "' (rebuild the plugin with the same LibTorch, C++ ABI and compiler)\n");
 
   const std::string none = fixture_dir("no_entry") + "/no_entry.so";
-  auto n = run_host("--plugin-path " + fixture_dir("no_entry") + " plugins info builtin");
+  auto n = run_host("--plugin-path " + fixture_dir("no_entry") + " plugins info core");
   CHECK(n.exit_code == 3);
   CHECK(n.output == "error: " + none +
                         ": no entry point: got no symbol 'razor_plugin_descriptor', expected a razor plugin declared "
@@ -72,7 +73,7 @@ TEST_CASE("refused plugins: one line with the file, what it got and what was exp
   const std::string good = fixture_dir("good") + "/good.so";
   const std::string dup = fixture_dir("duplicate_key") + "/duplicate_key.so";
   auto d = run_host("--plugin-path " + fixture_dir("good") + " --plugin-path " + fixture_dir("duplicate_key") +
-                    " plugins info builtin");
+                    " plugins info core");
   CHECK(d.exit_code == 3);
   CHECK(d.output == "error: " + dup +
                         ": duplicate component key 'loss/fixture_l1': got it from plugin 'fixture_duplicate', expected "
@@ -83,7 +84,7 @@ TEST_CASE("refused plugins: one line with the file, what it got and what was exp
 TEST_CASE("a file that is not a shared library is refused with the loader's reason") {
   const std::string dir = temp_dir("notelf");
   std::ofstream(dir + "/broken.so") << std::string(200, '#');  // long enough to have a header
-  auto r = run_host("--plugin-path " + dir + " plugins info builtin");
+  auto r = run_host("--plugin-path " + dir + " plugins info core");
   CHECK(r.exit_code == 3);
   CHECK(r.output == "error: " + dir + "/broken.so: cannot load: " + dir +
                         "/broken.so: invalid ELF header\n");
@@ -94,7 +95,7 @@ TEST_CASE("a factory that throws is reported with its plugin and component") {
   const std::string dir = temp_dir("throwing");
   const std::string so = fixture_dir("throwing_factory") + "/throwing_factory.so";
   auto r = run_host("--plugin-path " + fixture_dir("throwing_factory") +
-                    " run configs/baseline/resnet_digits.toml --work-dir " + dir + "/w" +
+                    " run configs/core/resnet_digits.toml --work-dir " + dir + "/w" +
                     " --set \"algorithm.architecture={type='fixture_throws'}\"");
   CHECK(r.exit_code == 3);
   CHECK(r.output == "error: plugin 'fixture_throwing' (" + so +
@@ -107,7 +108,7 @@ TEST_CASE("a factory that returns nothing and a truncated plugin are refused wit
   const std::string dir = temp_dir("hostile_plugins");
   const std::string null_so = fixture_dir("null_factory") + "/null_factory.so";
   auto null_factory = run_host("--plugin-path " + fixture_dir("null_factory") +
-                               " run configs/baseline/resnet_digits.toml --work-dir " + dir + "/w" +
+                               " run configs/core/resnet_digits.toml --work-dir " + dir + "/w" +
                                " --set \"algorithm.architecture={type='fixture_null'}\"");
   CHECK(null_factory.exit_code == 3);
   CHECK(null_factory.output == "error: plugin 'fixture_null' (" + null_so + "), component model/fixture_null: factory returned nothing\n");
@@ -119,7 +120,7 @@ TEST_CASE("a factory that returns nothing and a truncated plugin are refused wit
   const std::string good = read_file(fixture_dir("good") + "/good.so");
   REQUIRE(good.size() > 8192);
   std::ofstream(cut + "/good.so", std::ios::binary) << good.substr(0, 4096);
-  auto truncated = run_host("--plugin-path " + cut + " plugins info builtin");
+  auto truncated = run_host("--plugin-path " + cut + " plugins info core");
   CHECK(truncated.exit_code == 3);
   CHECK(truncated.output == "error: " + cut + "/good.so: cannot load: truncated ELF file: its headers need " +
                                 std::to_string(good.size()) + " bytes, it has 4096\n");
@@ -134,7 +135,7 @@ TEST_CASE("an installed razor-host finds its plugins in the install folder") {
   REQUIRE(install.exit_code == 0);
   auto r = run_in_source_dir(prefix + "/bin/razor-host plugins list");
   CHECK(r.exit_code == 0);
-  CHECK(contains(r.output, "from " + prefix + "/" + RAZOR_PLUGIN_INSTALL_DIR + "/razor_zoo.so"));
+  CHECK(contains(r.output, "from " + prefix + "/" + RAZOR_PLUGIN_INSTALL_DIR + "/razor_models.so"));
   CHECK_FALSE(contains(r.output, RAZOR_BINARY_DIR));  // nothing from the build tree
   std::filesystem::remove_all(prefix);
 }
@@ -189,7 +190,7 @@ TEST_CASE("a config may pin plugin files by SHA-256") {
   const std::string hex = sum.output.substr(0, 64);
   const std::string dir = temp_dir("pinned");
   const std::string run = "--plugin-path " + fixture_dir("good") +
-                          " run configs/baseline/resnet_digits.toml --set train.epochs=1 --work-dir " + dir + "/w";
+                          " run configs/core/resnet_digits.toml --set train.epochs=1 --work-dir " + dir + "/w";
   auto pinned = run_host(run + " --set \"plugins.sha256={'good.so'='" + hex + "'}\"");
   INFO(pinned.output);
   CHECK(pinned.exit_code == 0);
@@ -211,7 +212,7 @@ TEST_CASE("a config may pin plugin files by SHA-256") {
 
 TEST_CASE("ABI policy: plugins of the previous ABI or another descriptor layout are refused with its sentences") {
   const std::string previous = fixture_dir("previous_abi") + "/previous_abi.so";
-  auto r = run_host("--plugin-path " + fixture_dir("previous_abi") + " run configs/baseline/resnet_digits.toml");
+  auto r = run_host("--plugin-path " + fixture_dir("previous_abi") + " run configs/core/resnet_digits.toml");
   CHECK(r.exit_code == 3);
   CHECK(r.output == "error: " + previous + ": wrong ABI version: got 1, expected " +
                         std::to_string(razor::kSdkAbiVersion) + " (rebuild the plugin against this razor SDK)\n");

@@ -32,11 +32,11 @@ TEST_CASE("razor-host units lists a config's channel units and the ops it cannot
   CHECK(r.output.find("\nbarriers: none\n") != std::string::npos);
 
   // ShuffleNet's channel shuffles are barriers, named; the plain classifier's model works too.
-  auto shuffle = run_host("units configs/spos/spos_shufflenet_digits.toml");
+  auto shuffle = run_host("units configs/nas/spos_shufflenet_digits.toml");
   REQUIRE(shuffle.exit_code == 0);
   CHECK(shuffle.output.find("barriers (ops the analysis does not know; their channels stay):\n  ViewBackward0 after "
                             "'blocks.0.") != std::string::npos);
-  auto plain = run_host("units configs/baseline/resnet_digits.toml --input 1,16,16");
+  auto plain = run_host("units configs/core/resnet_digits.toml --input 1,16,16");
   CHECK(plain.exit_code == 0);
   CHECK(plain.output.find("at input [1, 1, 16, 16]: 6 prunable of 8") != std::string::npos);
 }
@@ -75,7 +75,7 @@ TEST_CASE("AutoSlim on the digits: two FLOPs targets, a slimmed export equal to 
 
 TEST_CASE("L1 pruning on the digits from a trained model: three steps to half the channels, exported without a search") {
   const std::string root = temp_dir("l1_e2e");
-  auto base = run_host("run configs/baseline/resnet_digits.toml --work-dir " + root + "/base --set train.epochs=4");
+  auto base = run_host("run configs/core/resnet_digits.toml --work-dir " + root + "/base --set train.epochs=4");
   REQUIRE(base.exit_code == 0);
   const std::string dir = root + "/pruned";
   auto r = run_host("run configs/pruning/l1_resnet_digits.toml --work-dir " + dir + " --set \"runtime.load_from='" + root +
@@ -119,8 +119,8 @@ TEST_CASE("L1 pruning on the digits from a trained model: three steps to half th
         "error: latency: --subnet, --weights and --set apply to a config, not a TorchScript file\n");
   CHECK(run_host("latency configs/pruning/l1_resnet_digits.toml --optimize").output ==
         "error: latency: --optimize applies to a TorchScript file, not a config\n");
-  CHECK(run_host("latency configs/baseline/resnet_digits.toml --subnet x.toml").output ==
-        "error: latency: configs/baseline/resnet_digits.toml has no choices for --subnet\n");
+  CHECK(run_host("latency configs/core/resnet_digits.toml --subnet x.toml").output ==
+        "error: latency: configs/core/resnet_digits.toml has no choices for --subnet\n");
   CHECK(run_host("latency nope.pt --input 1,8,8").output == "error: latency: no such file 'nope.pt'\n");
   fs::remove_all(root);
 }

@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kSpos = "configs/spos/spos_shufflenet_digits.toml";
+const std::string kSpos = "configs/nas/spos_shufflenet_digits.toml";
 // Small enough for a test: the pipeline and its invariants, not the accuracy.
 const std::string kQuick =
     " --set train.epochs=3 --set train.val_interval=3 --set search.calibrate_samples=256"
@@ -82,7 +82,7 @@ TEST_CASE("SPOS on the digits: supernet, search within the FLOPs limit, export P
   }
 
   // Retrain the chosen subnet from the supernet's weights, then export it (no search needed).
-  auto retrain = run_host("run configs/spos/spos_subnet_digits_retrain.toml --work-dir " + root + "/retrain" +
+  auto retrain = run_host("run configs/nas/spos_subnet_digits_retrain.toml --work-dir " + root + "/retrain" +
                           " --set train.epochs=1 --set \"algorithm.subnet='" + dir + "/subnet.toml'\"" +
                           " --set \"algorithm.init_weights='" + dir + "/model.pt'\"");
   INFO(retrain.output);
@@ -150,7 +150,7 @@ TEST_CASE("bad subnet files: one line naming file, place and fault; exit 2; noth
 }
 
 TEST_CASE("the SPOS space at ImageNet size builds and reports its FLOPs range") {
-  auto r = run_host("space configs/spos/spos_shufflenet_imagenet.toml --input 3,224,224");
+  auto r = run_host("space configs/nas/spos_shufflenet_imagenet.toml --input 3,224,224");
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   CHECK(r.output.find("20 groups, 1.1e+12 subnets") != std::string::npos);
@@ -176,7 +176,7 @@ TEST_CASE("unreadable weights, search state and shapes: one line each, non-zero 
   subnet << "[subnet]\n";
   for (int i = 0; i < 6; ++i) subnet << "\"blocks." << i << "\" = \"shuffle_3x3\"\n";
   subnet.close();
-  auto inherit = run_host("run configs/spos/spos_subnet_digits_retrain.toml --work-dir " + root + "/b" +
+  auto inherit = run_host("run configs/nas/spos_subnet_digits_retrain.toml --work-dir " + root + "/b" +
                           " --set \"algorithm.subnet='" + root + "/subnet.toml'\"" +
                           " --set \"algorithm.init_weights='" + root + "/none.pt'\"");
   CHECK(inherit.exit_code == 2);
@@ -191,7 +191,7 @@ TEST_CASE("unreadable weights, search state and shapes: one line each, non-zero 
   CHECK(state.output.find("error: " + root + "/c/search/state.pt: not a razor search state (no 'razor-sealed 1' header)\n") !=
         std::string::npos);
 
-  auto shape = run_host("space configs/spos/spos_shufflenet_imagenet.toml --input 3,224");
+  auto shape = run_host("space configs/nas/spos_shufflenet_imagenet.toml --input 3,224");
   CHECK(shape.exit_code == 2);
   CHECK(shape.output == "error: --input: expected C,H,W (e.g. 3,224,224)\n");
   fs::remove_all(root);

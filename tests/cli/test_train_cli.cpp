@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kBaseline = "configs/baseline/resnet_digits.toml";
+const std::string kBaseline = "configs/core/resnet_digits.toml";
 
 double number_after(const std::string& line, const std::string& key) {
   std::smatch m;

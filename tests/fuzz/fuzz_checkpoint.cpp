@@ -10,8 +10,8 @@
 #include "fuzz_target.h"
 #include "razor/errors.h"
 #include "tiny_algorithm.hpp"
-#include "train/checkpoint.h"
-#include "train/sealed_file.h"
+#include "stages/train/checkpoint.h"
+#include "base/sealed_file.h"
 
 namespace razor::fuzz {
 namespace {

@@ -12,8 +12,11 @@
 #include "config/unread_keys.h"
 #include "fuzz_target.h"
 #include "razor/errors.h"
-#include "run/data_setup.h"
-#include "run/sections.h"
+#include "session/data_setup.h"
+#include "session/sections.h"
+#include "stages/export/export_options.h"
+#include "stages/search/search_options.h"
+#include "stages/train/train_options.h"
 
 namespace razor::fuzz {
 namespace {
@@ -53,14 +56,13 @@ void run(const std::string& bytes) {
   }
   try {
     auto doc = host::load_config(config, overrides);
-    auto root = host::TomlConfigView(doc).bind(&host::sections::root(), "host config");
+    auto root = host::TomlConfigView(doc).bind(&host::RootOptions::option_infos(), "host config");
     std::string first_error;
-    read_section(*root, host::sections::root(), first_error);
+    read_section(*root, host::RootOptions::option_infos(), first_error);
     const std::pair<const char*, const std::vector<OptionInfo>& (*)()> sections[] = {
-        {"runtime", &host::sections::runtime},     {"optimizer", &host::sections::optimizer},
-        {"schedule", &host::sections::schedule},   {"train", &host::sections::train},
-        {"search", &host::sections::search},       {"export", &host::sections::export_},
-        {"plugins", &host::sections::plugins}};
+        {"runtime", &host::RuntimeOptions::option_infos},  {"train", &host::TrainOptions::option_infos},
+        {"search", &host::SearchOptions::option_infos},    {"export", &host::ExportOptions::option_infos},
+        {"plugins", &host::PluginsOptions::option_infos},  {"distributed", &host::DistributedOptions::option_infos}};
     for (const auto& [key, options] : sections) {
       try {
         read_section(*host::section(*root, key, options()), options(), first_error);
@@ -69,10 +71,10 @@ void run(const std::string& bytes) {
       }
     }
     if (root->has("data")) {
-      auto data = host::section(*root, "data", host::sections::data());
-      read_section(*data, host::sections::data(), first_error);
-      read_section(*host::section(*data, "augment", host::sections::augment()), host::sections::augment(),
-                   first_error);
+      auto data = host::section(*root, "data", host::DataOptions::option_infos());
+      read_section(*data, host::DataOptions::option_infos(), first_error);
+      read_section(*host::section(*data, "augment", host::AugmentOptions::option_infos()),
+                   host::AugmentOptions::option_infos(), first_error);
     }
     if (!first_error.empty()) throw ConfigError(first_error);
     host::check_all_keys_read(*doc);

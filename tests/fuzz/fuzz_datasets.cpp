@@ -9,8 +9,8 @@
 #include <ATen/ATen.h>
 #include <zlib.h>
 
-#include "data/cifar10_dataset.h"
-#include "data/idx_dataset.h"
+#include "cifar10_dataset.h"
+#include "idx_dataset.h"
 #include "fuzz_target.h"
 #include "razor/errors.h"
 
@@ -56,7 +56,7 @@ void run_idx(const std::string& bytes) {
   const auto parts = split_parts(bytes.substr(1));
   write_data_file("images", parts[0], bytes[0] & 1);
   write_data_file("labels", parts.size() > 1 ? parts[1] : "", bytes[0] & 2);
-  const host::IdxDataset dataset(scratch_dir(), {"images", "labels", "images", "labels"}, kClasses);
+  const core::IdxDataset dataset(scratch_dir(), {"images", "labels", "images", "labels"}, kClasses);
   dataset.describe();  // reads only the headers; must not throw
   try {
     require_contract(dataset.load(Split::test));
@@ -69,7 +69,7 @@ void run_idx(const std::string& bytes) {
 void run_cifar(const std::string& bytes) {
   if (bytes.empty()) return;
   write_data_file("test_batch.bin", bytes.substr(1), bytes[0] & 1);
-  const host::Cifar10Dataset dataset(scratch_dir());
+  const core::Cifar10Dataset dataset(scratch_dir());
   dataset.describe();
   try {
     require_contract(dataset.load(Split::test));

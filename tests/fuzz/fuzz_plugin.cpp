@@ -9,8 +9,8 @@
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include "fuzz_target.h"
-#include "plugins/loaded_plugin.h"
-#include "plugins/registry.h"
+#include "loader/loaded_plugin.h"
+#include "loader/registry.h"
 #include "razor/errors.h"
 
 namespace razor::fuzz {

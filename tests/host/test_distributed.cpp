@@ -11,12 +11,12 @@
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/linear.h>
 
-#include "dist/gradient_sync.h"
-#include "dist/group.h"
-#include "dist/model_sync.h"
-#include "dist/world.h"
+#include "parallel/gradient_sync.h"
+#include "parallel/group.h"
+#include "parallel/model_sync.h"
+#include "parallel/world.h"
 #include "razor/errors.h"
-#include "train/batch_loader.h"
+#include "session/batch_loader.h"
 #include "razor_doctest.hpp"
 
 using namespace razor::host;

@@ -11,8 +11,8 @@
 #include <torch/nn/modules/linear.h>
 #include <torch/script.h>
 
-#include "export/export_stage.h"
-#include "export/inference_module.h"
+#include "stages/export/export_stage.h"
+#include "stages/export/inference_module.h"
 #include "razor/torchscript_export.h"
 #include "test_support.hpp"
 

@@ -6,14 +6,14 @@
 #include <fstream>
 #include <map>
 
-#include "data/cifar10_dataset.h"
-#include "data/idx_dataset.h"
+#include "cifar10_dataset.h"
+#include "idx_dataset.h"
 #include "razor/model_weights.h"
 #include "razor/subnet_file.h"
 #include "razor_doctest.hpp"
 #include "test_support.hpp"
 #include "tiny_algorithm.hpp"
-#include "train/checkpoint.h"
+#include "stages/train/checkpoint.h"
 
 namespace fs = std::filesystem;
 using namespace razor;
@@ -65,14 +65,14 @@ TEST_CASE("hostile IDX and CIFAR-10 files: one exact line each") {
     const std::string name = case_name, message = case_message;  // clang: lambdas cannot capture bindings
     const std::string dir = kCorpus + "data/idx/" + name;
     CAPTURE(name);
-    const host::IdxDataset idx(dir, {"images", "labels", "images", "labels"}, 10);
+    const core::IdxDataset idx(dir, {"images", "labels", "images", "labels"}, 10);
     CHECK(test::error_of([&] { idx.load(Split::test); }) == expected_for(message, dir));
   }
   for (const auto& [case_name, case_message] : cases("data/cifar")) {
     const std::string name = case_name, message = case_message;  // clang: lambdas cannot capture bindings
     const std::string dir = kCorpus + "data/cifar/" + name;
     CAPTURE(name);
-    CHECK(test::error_of([&] { host::Cifar10Dataset(dir).load(Split::test); }) == expected_for(message, dir));
+    CHECK(test::error_of([&] { core::Cifar10Dataset(dir).load(Split::test); }) == expected_for(message, dir));
   }
 }
 

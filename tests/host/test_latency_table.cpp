@@ -2,7 +2,7 @@
 // and a damaged or mismatched table is one line naming the file, the place and the fault.
 #include "razor_doctest.hpp"
 
-#include "search/latency_table.h"
+#include "stages/search/latency_table.h"
 #include "test_support.hpp"
 
 using namespace razor;

@@ -6,9 +6,9 @@
 #include <spdlog/sinks/null_sink.h>
 
 #include "config/config_loader.h"
-#include "plugins/host_context.h"
-#include "plugins/loaded_plugin.h"
-#include "plugins/registry.h"
+#include "loader/host_context.h"
+#include "loader/loaded_plugin.h"
+#include "loader/registry.h"
 #include "razor/errors.h"
 #include "razor/loss.h"
 #include "razor_doctest.hpp"

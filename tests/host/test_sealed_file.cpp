@@ -7,7 +7,7 @@
 #include <sys/mount.h>
 
 #include "test_support.hpp"
-#include "train/sealed_file.h"
+#include "base/sealed_file.h"
 
 using namespace razor;
 using namespace razor::host;

@@ -7,9 +7,9 @@
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/conv.h>
 
-#include "search/pareto_svg.h"
+#include "stages/search/pareto_svg.h"
 #include "test_support.hpp"
-#include "train/batch_norm.h"
+#include "stages/train/batch_norm.h"
 
 using namespace razor;
 using namespace razor::host;

@@ -1,7 +1,7 @@
 // SHA-256 against the FIPS 180-4 examples, for configs that pin plugin files.
 #include "razor_doctest.hpp"
 
-#include "plugins/sha256.h"
+#include "base/sha256.h"
 #include "test_support.hpp"
 
 using razor::host::sha256_hex;

@@ -1,7 +1,7 @@
 // The "is it faster?" report: the warning when a FLOPs cut buys no latency cut, and its TOML section.
 #include "razor_doctest.hpp"
 
-#include "export/speed_report.h"
+#include "stages/export/speed_report.h"
 
 using namespace razor;
 using namespace razor::host;

@@ -1,4 +1,4 @@
-// Training runtime pieces: schedules, deterministic batching, splits, checkpoints, metrics on resume.
+// Training runtime pieces: deterministic batching, splits, checkpoints, metrics on resume.
 #include <filesystem>
 #include <fstream>
 
@@ -8,25 +8,15 @@
 
 #include "config/config_loader.h"
 #include "config/toml_config_view.h"
-#include "run/sections.h"
-#include "train/batch_loader.h"
-#include "train/checkpoint.h"
-#include "train/lr_schedule.h"
-#include "train/metrics_log.h"
+#include "session/batch_loader.h"
+#include "stages/train/checkpoint.h"
+#include "base/metrics_log.h"
 #include "razor_doctest.hpp"
 
 namespace fs = std::filesystem;
 using namespace razor::host;
 
 namespace {
-
-std::shared_ptr<const TomlConfigView> schedule_view(const std::string& text) {
-  auto doc = std::make_shared<ConfigDocument>();
-  doc->file = "s.toml";
-  doc->root = toml::parse(text, std::string_view("s.toml"));
-  auto root = TomlConfigView(doc);
-  return std::dynamic_pointer_cast<const TomlConfigView>(root.table("schedule"))->bind(&sections::schedule(), "t");
-}
 
 razor::LabelledImages numbered(std::int64_t n) {
   // Image i is filled with the value i, so batches reveal which samples they hold.
@@ -53,23 +43,6 @@ class TinyAlgorithm final : public razor::Algorithm {
 };
 
 }  // namespace
-
-TEST_CASE("learning-rate schedules give the formula's values") {
-  // 10 steps per epoch, 10 epochs.
-  LrSchedule cosine(*schedule_view("[schedule]\ntype = 'cosine'\nmin_lr = 0.0\n"), 0.1, 10, 10);
-  CHECK(cosine.at(0) == doctest::Approx(0.1));
-  CHECK(cosine.at(50) == doctest::Approx(0.05));
-  CHECK(cosine.at(100) == doctest::Approx(0.0));
-  LrSchedule step(*schedule_view("[schedule]\ntype = 'step'\nmilestones = [3, 6]\ngamma = 0.5\n"), 1.0, 10, 10);
-  CHECK(step.at(29) == doctest::Approx(1.0));
-  CHECK(step.at(30) == doctest::Approx(0.5));
-  CHECK(step.at(60) == doctest::Approx(0.25));
-  LrSchedule warm(*schedule_view("[schedule]\ntype = 'constant'\nwarmup_epochs = 0.5\nwarmup_start_factor = 0.2\n"),
-                  1.0, 10, 10);
-  CHECK(warm.at(0) == doctest::Approx(0.2));
-  CHECK(warm.at(2) == doctest::Approx(0.2 + 0.8 * 2 / 5));
-  CHECK(warm.at(5) == doctest::Approx(1.0));
-}
 
 TEST_CASE("batches are a pure function of (seed, epoch, index)") {
   BatchLoader a(numbered(103), 10, true, 7, {}, {});

@@ -21,8 +21,8 @@
 #include "bench_timing.h"
 #include "hand_resnet.h"
 #include "razor/algorithm.h"
-#include "run/data_setup.h"
-#include "train/optimizer_factory.h"
+#include "session/data_setup.h"
+#include "stages/train/gradients.h"
 
 using namespace razor::host;
 using razor::bench::HandResNet;

@@ -19,14 +19,14 @@
 
 #include "bench_config.h"
 #include "bench_timing.h"
-#include "export/inference_module.h"
+#include "stages/export/inference_module.h"
 #include "hand_resnet.h"
 #include "razor/algorithm.h"
 #include "razor/estimator.h"
 #include "razor/subnet_file.h"
 #include "razor/torchscript_export.h"
-#include "run/data_setup.h"
-#include "train/optimizer_factory.h"
+#include "session/data_setup.h"
+#include "stages/train/gradients.h"
 
 using namespace razor::host;
 using razor::bench::HandResNet;
@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
 
   razor::bench::BenchConfig config("configs/pruning/autoslim_resnet_fashion_mnist.toml");
   const auto make = [&] { return config.algorithm(); };
-  auto estimator = config.ctx->build<razor::Estimator>("estimator");
+  auto estimator = config.estimator();
   DataSetup data = config.data();
   const razor::Batch batch = data.train->batch(0, 0);
 

@@ -1,4 +1,4 @@
-// bench_spos_step: SPOS on the digits config (configs/spos/spos_shufflenet_digits.toml), in one run:
+// bench_spos_step: SPOS on the digits config (configs/nas/spos_shufflenet_digits.toml), in one run:
 //   hand     a static LibTorch ShuffleNetV2 of one sampled path, written out here
 //   path     the razor supernet with that path set: forward, loss, backward, SGD step over the
 //            supernet's parameters (unused candidates have no gradient and are skipped)
@@ -19,9 +19,9 @@
 #include "bench_config.h"
 #include "bench_timing.h"
 #include "razor/algorithm.h"
-#include "run/data_setup.h"
-#include "search/subnet_scorer.h"
-#include "train/optimizer_factory.h"
+#include "session/data_setup.h"
+#include "stages/search/subnet_scorer.h"
+#include "stages/train/gradients.h"
 
 using namespace razor::host;
 using razor::bench::interleaved_median_ms;
@@ -113,7 +113,7 @@ struct HandShuffleNet : nn::Module {
 int main(int argc, char** argv) {
   const int threads = razor::bench::set_up_threads(argc, argv);
 
-  razor::bench::BenchConfig config("configs/spos/spos_shufflenet_digits.toml");
+  razor::bench::BenchConfig config("configs/nas/spos_shufflenet_digits.toml");
   auto algorithm = config.algorithm();
   razor::Mutator& mutator = *algorithm->mutator();
   DataSetup data = config.data();

@@ -1,6 +1,6 @@
 // bench_train_step: time per training step of the baseline (ResNet on digits) three ways, in one run:
 //   hand   a static LibTorch ResNet written out here, fixed batch: forward, loss, backward, SGD step
-//   razor  the same architecture built from configs/baseline/resnet_digits.toml through the registry
+//   razor  the same architecture built from configs/core/resnet_digits.toml through the registry
 //          and the zoo plugin, driven through Algorithm::train_step, same fixed batch
 //   full   razor plus the data path of a real run: seeded batch with augmentation and normalisation,
 //          learning-rate schedule
@@ -20,11 +20,12 @@
 
 #include "bench_config.h"
 #include "bench_timing.h"
-#include "data/digits_dataset.h"
+#include "digits_dataset.h"
 #include "razor/algorithm.h"
-#include "train/batch_loader.h"
+#include "session/batch_loader.h"
 
 using namespace razor::host;
+using namespace razor::core;
 using razor::bench::interleaved_median_ms;
 namespace nn = torch::nn;
 
@@ -88,7 +89,7 @@ int main(int argc, char** argv) {
     hand_opt.step();
   };
 
-  razor::bench::BenchConfig config("configs/baseline/resnet_digits.toml");
+  razor::bench::BenchConfig config("configs/core/resnet_digits.toml");
   auto algorithm = config.algorithm();
   torch::optim::SGD opt(algorithm->parameters(), torch::optim::SGDOptions(0.05).momentum(0.9));
   auto razor_step = [&](int) {

@@ -17,6 +17,8 @@ struct ConfigDocument {
   toml::table root;    // composed tree; every node keeps the source position it came from
   std::set<const toml::node*> read;                          // values some component read
   std::map<const toml::table*, std::vector<std::string>> known;  // options declared for a table
+  // Options that other components of the table's kind declare (a key of another type, not a typo).
+  std::map<const toml::table*, std::vector<std::string>> elsewhere;
   std::deque<toml::table> defaults;  // parsed declared defaults (stable addresses)
 };
 

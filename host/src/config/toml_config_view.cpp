@@ -155,7 +155,23 @@ std::vector<std::string> TomlConfigView::get_string_list(const std::string& key)
 std::shared_ptr<const ConfigView> TomlConfigView::table(const std::string& key) const {
   const auto& n = node(key);
   if (!n.is_table()) wrong_type(key, n, "a table");
-  return std::make_shared<TomlConfigView>(doc_, n.as_table(), path_.empty() ? key : path_ + "." + key);
+  auto child = std::make_shared<TomlConfigView>(doc_, n.as_table(), path_.empty() ? key : path_ + "." + key);
+  if (options_) {
+    for (const auto& o : *options_) {
+      if (key != o.name || !o.default_toml) continue;
+      try {
+        const auto parsed = toml::parse(fmt::format("value = {}", o.default_toml));
+        if (const auto type = parsed["value"]["type"].value<std::string>()) child->default_type_ = *type;
+      } catch (const toml::parse_error&) {
+      }
+    }
+  }
+  return child;
+}
+
+void TomlConfigView::note_other_types_options(const std::vector<std::string>& names) const {
+  auto& elsewhere = doc_->elsewhere[table_];
+  elsewhere.insert(elsewhere.end(), names.begin(), names.end());
 }
 
 }  // namespace razor::host

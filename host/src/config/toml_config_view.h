@@ -34,6 +34,12 @@ class TomlConfigView final : public ConfigView {
   std::string where(const std::string& key = "") const override;
 
   const std::shared_ptr<ConfigDocument>& document() const { return doc_; }
+  /// The `type` of the declared default of the option this table was read as ("" when none): a
+  /// component table that sets no `type` is of this type.
+  const std::string& default_type() const { return default_type_; }
+  /// Records the options other components of this table's kind declare: such a key left unread is
+  /// reported as belonging to another type, not as a typo.
+  void note_other_types_options(const std::vector<std::string>& names) const;
 
  private:
   // The value for `key`, marked as read; the declared default when absent; fails when required.
@@ -46,6 +52,7 @@ class TomlConfigView final : public ConfigView {
   std::string path_;
   const std::vector<OptionInfo>* options_ = nullptr;
   std::string owner_;
+  std::string default_type_;
 };
 
 }  // namespace razor::host

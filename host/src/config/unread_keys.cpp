@@ -15,11 +15,14 @@ namespace {
 void check_table(const ConfigDocument& doc, const toml::table& table, const std::string& path) {
   std::vector<std::string> known;
   if (auto it = doc.known.find(&table); it != doc.known.end()) known = it->second;
+  std::vector<std::string> elsewhere;  // declared by another type of the table's kind
+  if (auto it = doc.elsewhere.find(&table); it != doc.elsewhere.end()) elsewhere = it->second;
   for (auto&& [key, value] : table) {
     const std::string k(key.str());
     const std::string full = path.empty() ? k : path + "." + k;
     if (!doc.read.count(&value)) {
-      if (std::find(known.begin(), known.end(), k) != known.end()) {
+      if (std::find(known.begin(), known.end(), k) != known.end() ||
+          std::find(elsewhere.begin(), elsewhere.end(), k) != elsewhere.end()) {
         throw ConfigError(fmt::format("{}: {}: not used by this configuration (it applies to another type)",
                                       where_of(value, doc.file), full));
       }

@@ -13,13 +13,13 @@
 #include "config/config_loader.h"
 #include "config/toml_config_view.h"
 #include "nas_mutator.h"
-#include "plugins/host_context.h"
+#include "loader/host_context.h"
 #include "razor/errors.h"
 #include "razor/one_shot_op.h"
 #include "razor/one_shot_value.h"
 #include "razor/plugin.h"
 #include "razor/subnet_file.h"
-#include "run/logging.h"
+#include "base/logging.h"
 #include "test_support.hpp"
 
 extern "C" const razor::PluginDescriptor* RAZOR_PLUGIN_ENTRY();
@@ -63,9 +63,9 @@ Built mutator(const std::string& toml = "", std::uint64_t seed = 0) {
   Built b;
   b.doc = host::load_config(dir.write("m.toml", "[mutator]\ntype = 'nas'\n" + toml), {});
   auto table = std::dynamic_pointer_cast<const host::TomlConfigView>(host::TomlConfigView(b.doc).table("mutator"));
-  const auto& info = RAZOR_PLUGIN_ENTRY()->components[0];
+  const auto& info = *find_component(*RAZOR_PLUGIN_ENTRY(), "mutator", "nas");
   host::HostContext ctx(registry, table->bind(&info.options, "mutator/nas"), settings);
-  b.mutator = std::make_shared<nas::NasMutator>(ctx);
+  b.mutator = std::dynamic_pointer_cast<nas::NasMutator>(info.create(ctx));
   return b;
 }
 

@@ -7,7 +7,9 @@
 #include <torch/utils.h>
 
 #include "autoslim.h"
+#include "base/logging.h"
 #include "build_from_config.hpp"
+#include "config/config_loader.h"
 #include "small_resnet.hpp"
 #include "channel_mutator.h"
 #include "razor/model_weights.h"

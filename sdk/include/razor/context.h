@@ -2,7 +2,7 @@
 /// BuildContext: what a component factory receives — its config, a builder for nested components,
 /// the device, the run's seed and the logger.
 ///
-/// Example: auto model = ctx.build<razor::Model>("architecture");
+/// Example: auto model = ctx.build(options.architecture);  // a razor::Nested<razor::Model> option
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -13,6 +13,7 @@
 #include "razor/config.h"
 #include "razor/errors.h"
 #include "razor/export.h"
+#include "razor/options.h"
 
 namespace spdlog {
 class logger;
@@ -44,6 +45,12 @@ class RAZOR_API BuildContext {
   template <class T>
   std::shared_ptr<T> build(const std::string& key) const {
     return build<T>(*config().table(key));
+  }
+  /// Builds a nested component option (razor::Nested<T>) of this component's options.
+  template <class T>
+  std::shared_ptr<T> build(const Nested<T>& nested) const {
+    if (!nested) throw PluginError(std::string("a nested ") + T::kKind + " that the config does not set was built");
+    return build<T>(*nested.view);
   }
 };
 

@@ -4,30 +4,23 @@
 /// tag differ from its own, naming the file, what it got and what it expected.
 ///
 /// Example:
-///   RAZOR_PLUGIN("zoo", "1.0.0", "Small classification networks",
-///                {"model", "resnet", "ResNet for small images", {{"depth", "int", "8", "..."}},
-///                 &razor::make_component<ResNetComponent>});
+///   RAZOR_PLUGIN("models", "1.0.0", "Classification networks",
+///                razor::component<ResNet>("resnet", "ResNet for small images"));
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
 #include <memory>
+#include <string>
+#include <type_traits>
 #include <vector>
 
 #include "razor/abi.h"
 #include "razor/component.h"
 #include "razor/context.h"
+#include "razor/option_info.h"
+#include "razor/options.h"
 
 namespace razor {
-
-/// One option a component reads. `default_toml` is a TOML value ("0.1", "[1, 2]", "'sgd'",
-/// "{ type = 'cross_entropy' }"), or nullptr for a required option. `type` documents the expected value:
-/// bool, int, float, string, int[], float[], string[], table, or a component kind (model, loss, ...).
-struct OptionInfo {
-  const char* name;
-  const char* type;
-  const char* default_toml;
-  const char* doc;
-};
 
 using ComponentFactory = std::shared_ptr<Component> (*)(const BuildContext&);
 
@@ -51,10 +44,39 @@ struct PluginDescriptor {
   std::size_t num_components;
 };
 
-/// Factory for a component whose constructor takes the build context.
+namespace detail {
+template <class T, class = void>
+struct has_options : std::false_type {};
+template <class T>
+struct has_options<T, std::void_t<typename T::Options>> : std::true_type {};
+}  // namespace detail
+
+/// Factory of component T: `T(ctx, options)` with its options read and checked when T names an
+/// options struct (`using Options = ...;`), else `T(ctx)`.
 template <class T>
 std::shared_ptr<Component> make_component(const BuildContext& ctx) {
-  return std::make_shared<T>(ctx);
+  if constexpr (detail::has_options<T>::value) {
+    return std::make_shared<T>(ctx, T::Options::read(ctx.config()));
+  } else {
+    return std::make_shared<T>(ctx);
+  }
+}
+
+/// The descriptor entry of component T, of T's kind (T::kKind, from its interface), with its options.
+/// Example: razor::component<EvolutionSearcher>("evolution", "Evolutionary search of subnets")
+template <class T>
+ComponentInfo component(const char* name, const char* doc) {
+  std::vector<OptionInfo> options;
+  if constexpr (detail::has_options<T>::value) options = T::Options::option_infos();
+  return {T::kKind, name, doc, std::move(options), &make_component<T>};
+}
+
+/// The entry `kind/name` of a descriptor, or nullptr.
+inline const ComponentInfo* find_component(const PluginDescriptor& plugin, const std::string& kind,
+                                           const std::string& name) {
+  for (std::size_t i = 0; i < plugin.num_components; ++i)
+    if (kind == plugin.components[i].kind && name == plugin.components[i].name) return &plugin.components[i];
+  return nullptr;
 }
 
 }  // namespace razor

@@ -1,0 +1,374 @@
+#include "cli/run.h"
+#include <CLI/CLI.hpp>
+#include "cli/verbs.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <ATen/ATen.h>
+#include <ATen/Context.h>
+#include <ATen/Parallel.h>
+#include <c10/core/GradMode.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "config/config_loader.h"
+#include "config/toml_config_view.h"
+#include "config/unread_keys.h"
+#include "parallel/group.h"
+#include "parallel/model_sync.h"
+#include "stages/export/export_stage.h"
+#include "session/session.h"
+#include "razor/errors.h"
+#include "razor/estimator.h"
+#include "razor/model_weights.h"
+#include "base/atomic_file.h"
+#include "session/data_setup.h"
+#include "base/logging.h"
+#include "razor/searcher.h"
+#include "razor/subnet_file.h"
+#include "session/sections.h"
+#include "base/stop_request.h"
+#include "base/work_dir_lock.h"
+#include "stages/search/search_stage.h"
+#include "stages/export/export_options.h"
+#include "stages/search/search_options.h"
+#include "stages/train/train_options.h"
+#include "stages/train/trainer.h"
+
+namespace fs = std::filesystem;
+
+namespace razor::host {
+namespace {
+
+c10::Device parse_device(const ConfigView& runtime, const std::string& configured, const std::string& cli) {
+  const std::string text = cli.empty() ? configured : cli;
+  const auto bad = [&](const std::string& why) {
+    if (!cli.empty()) throw ConfigError(fmt::format("--device {}: {}", cli, why));
+    runtime.fail("device", why);
+  };
+  if (text != "cpu" && text.rfind("cuda", 0) != 0) bad("expected cpu, cuda or cuda:N");
+  c10::Device device(c10::kCPU);
+  try {
+    device = c10::Device(text);
+  } catch (const c10::Error&) {
+    bad("expected cpu, cuda or cuda:N");
+  }
+  if (device.is_cuda() && !at::hasCUDA()) bad("CUDA is not available in this LibTorch build or machine");
+  return device;
+}
+
+std::string shape_text(at::IntArrayRef sizes) { return fmt::format("[{}]", fmt::join(sizes, ", ")); }
+
+// The stages in their fixed order; each at most once.
+std::vector<std::string> check_stages(const ConfigView& root, const std::vector<std::string>& stages) {
+  static const std::vector<std::string> known{"train", "search", "export"};
+  if (stages.empty()) root.fail("stages", "is empty; expected some of train, search, export");
+  std::size_t last = 0;
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    const auto at = std::find(known.begin(), known.end(), stages[i]) - known.begin();
+    if (at == static_cast<std::ptrdiff_t>(known.size()))
+      root.fail("stages", fmt::format("unknown stage '{}' (known: train, search, export)", stages[i]));
+    if (i > 0 && static_cast<std::size_t>(at) <= last)
+      root.fail("stages", "stages run in the order train, search, export, each at most once");
+    last = static_cast<std::size_t>(at);
+  }
+  return stages;
+}
+
+bool has_stage(const std::vector<std::string>& stages, const char* stage) {
+  return std::find(stages.begin(), stages.end(), stage) != stages.end();
+}
+
+// Model weights from a model.pt (runtime.load_from), e.g. a trained supernet to search.
+void load_model(Model& model, const std::string& file, const ConfigView& runtime) {
+  try {
+    load_weights(model, file);
+  } catch (const Error& e) {
+    runtime.fail("load_from", e.what());
+  }
+}
+
+}  // namespace
+
+void run_command(const RunOptions& options) {
+  // 1. Compose and check everything; nothing is written before the config is known to be good.
+  Session session({options.config, options.overrides, options.plugin_paths});
+  const auto& doc = session.document();
+  const TomlConfigView* root = &session.root();
+  RunSettings& settings = session.settings();
+  const auto root_options = RootOptions::read(*root);
+  const auto stages = check_stages(*root, root_options.stages);
+  const bool train_stage = has_stage(stages, "train"), search_stage = has_stage(stages, "search"),
+             export_stage = has_stage(stages, "export");
+
+  std::shared_ptr<const TomlConfigView> runtime;
+  const auto rt = read_section<RuntimeOptions>(*root, "runtime", &runtime);
+  settings.seed = static_cast<std::uint64_t>(rt.seed);
+  settings.device = parse_device(*runtime, rt.device, options.device);
+  std::int64_t threads = rt.threads;
+  // Multi-process: where this process stands comes from the environment (torchrun's variables, or
+  // razor-host launch), how the ranks work together from [distributed].
+  const std::optional<World> world = world_from_env();
+  const bool parallel = world && world->size > 1;
+  std::shared_ptr<const TomlConfigView> dist_view;
+  const auto dist = read_section<DistributedOptions>(*root, "distributed", &dist_view);
+  const std::string& backend = dist.backend;
+  if (parallel && !backend_available(backend))
+    dist_view->fail("backend", fmt::format("this LibTorch build has no {} (a CPU-only build); use gloo", backend));
+  if (parallel && backend == "nccl" && !settings.device.is_cuda())
+    dist_view->fail("backend", "nccl runs on CUDA devices; set runtime.device = 'cuda' or use gloo");
+  const BufferSync buffer_sync = parse_buffer_sync(dist.batch_norm_stats);
+  // All cores, shared among the processes of this machine.
+  if (threads == 0) threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / (world ? world->local_size : 1));
+  if (parallel && world->rank != 0) settings.logger->set_level(spdlog::level::warn);  // rank 0 speaks for all
+  if (parallel && settings.device.is_cuda()) {  // one GPU per process of a machine
+    settings.device = c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(world->local_rank));
+  }
+
+  at::manual_seed(settings.seed);  // model initialisation is part of the run's seeded state
+  auto algorithm = session.build_algorithm();
+  if (!rt.load_from.empty()) load_model(algorithm->model(), rt.load_from, *runtime);
+  std::shared_ptr<Estimator> estimator = session.build_estimator();
+
+  const auto train = read_section<TrainOptions>(*root, "train");
+
+  // Search and export: what they need is checked now, not after training.
+  std::shared_ptr<const TomlConfigView> search_view, export_view;
+  const auto search = read_section<SearchOptions>(*root, "search", &search_view);
+  const auto exporting = read_section<ExportOptions>(*root, "export", &export_view);
+  Mutator* mutator = algorithm->mutator();
+  const bool has_choices = mutator && !mutator->groups().empty();
+  // A pruned model (every group has one choice) has one subnet, trained as it is: no search needed.
+  const bool single_subnet = has_choices && space_size(mutator->groups()) == 1;
+  std::shared_ptr<Searcher> searcher;
+  const ScoringOptions scoring{search.calibrate_samples, search.norm_training};
+  if (search_stage && !has_choices)
+    root->fail("stages", "the search stage needs an algorithm whose model has choices (e.g. spos)");
+  // Built (and so checked) whenever configured, even for a run without the search stage.
+  if (search_stage || search_view->has("searcher"))
+    searcher = session.build(search.searcher);
+  std::optional<LatencyTable> latency_table;
+  if (const std::string& file = search.latency_table; !file.empty()) {
+    if (!has_choices) search_view->fail("latency_table", "the model has no choices, so no subnet to predict");
+    if (!std::filesystem::is_regular_file(file))
+      search_view->fail("latency_table", fmt::format("no such file '{}' (build it with: razor-host latency-table {})", file,
+                                                     options.config));
+    latency_table = load_latency_table(file, mutator->groups());
+  }
+  std::optional<Subnet> export_subnet;
+  SpeedSetup speed;
+  speed.batches = exporting.speed_batches;
+  speed.runs = exporting.speed_runs;
+  speed.estimator = estimator.get();
+  speed.build_original = [&session] { return session.build_algorithm(); };
+  if (const std::string& file = exporting.subnet; !file.empty()) {
+    if (!has_choices) export_view->fail("subnet", "the model has no choices left to fix");
+    export_subnet = load_subnet(file, mutator->groups());
+  } else if (export_stage && has_choices && !search_stage && !single_subnet) {
+    root->fail("stages", "export needs a subnet: add the search stage or set export.subnet");
+  }
+
+  // Data: loading may fail on bad files (DataError), still before anything is written.
+  DataSetup data = session.data();
+  TrainerSetup setup;
+  setup.train = std::move(data.train);
+  setup.val = std::move(data.val);
+  if (parallel && train_stage) {
+    try {
+      setup.train->shard(world->rank, world->size);
+    } catch (const Error& e) {
+      session.section("data", DataOptions::option_infos())->fail("batch_size", e.what());
+    }
+  }
+  if (latency_table &&
+      !std::equal(latency_table->input.begin(), latency_table->input.end(), data.image_shape.begin() + 1, data.image_shape.end()))
+    search_view->fail("latency_table", fmt::format("the table was measured for images [{}], the data has [{}]",
+                                                   fmt::join(latency_table->input, ", "),
+                                                   fmt::join(data.image_shape.begin() + 1, data.image_shape.end(), ", ")));
+
+  algorithm->to(settings.device);
+  const auto optimizer = session.build(root_options.optimizer);
+  setup.optimizer = optimizer->create(algorithm->parameters());
+  setup.schedule = session.build(root_options.schedule);
+  setup.span = {optimizer->lr(), setup.train->batches_per_epoch(), setup.train->batches_per_epoch() * train.epochs};
+  check_all_keys_read(*doc);
+
+  // The model must accept the data: one forward (eval mode, no gradients) on one validation image.
+  const at::Tensor probe = setup.val->batch(0, 0).inputs.narrow(0, 0, 1);
+  try {
+    c10::NoGradGuard no_grad;
+    algorithm->eval();
+    at::Tensor logits = algorithm->predict(probe.to(settings.device));
+    algorithm->train();
+    const auto max_label = data.max_label;
+    if (logits.dim() != 2 || logits.size(1) <= max_label) {
+      throw Error(fmt::format("{}: the model gives logits of shape {} but the labels go up to {}",
+                              root->where("algorithm"), shape_text(logits.sizes()), max_label));
+    }
+  } catch (const c10::Error& e) {
+    const std::string what = e.what_without_backtrace();
+    throw Error(fmt::format("{}: the model does not accept images of shape {}: {}", root->where("algorithm"),
+                            shape_text(probe.sizes()), what.substr(0, what.find('\n'))));
+  }
+
+  // 2. Meet the other ranks (they have checked the same config), then write the work dir (rank 0) and run.
+  std::unique_ptr<Group> group;
+  if (parallel) {
+    group = std::make_unique<Group>(*world, backend, std::chrono::seconds(dist.timeout_s));
+    broadcast_module(*group, *algorithm);  // every rank starts from rank 0's weights
+  }
+  const bool writes = !group || group->rank() == 0;
+  const std::string work_dir =
+      options.work_dir.empty() ? "work_dirs/" + fs::path(options.config).stem().string() : options.work_dir;
+  // A work dir another run is using is refused first (that run may not have checkpointed yet).
+  std::optional<WorkDirLock> lock;
+  if (writes && fs::is_directory(work_dir)) lock.emplace(work_dir);
+  const bool train_checkpoint = fs::exists(work_dir + "/checkpoints/latest.pt");
+  if (options.resume && !train_checkpoint && !fs::exists(work_dir + "/search/state.pt")) {
+    throw Error(fmt::format("--resume: {}/checkpoints/latest.pt does not exist", work_dir));
+  }
+  std::ostringstream composed;
+  composed << doc->root << '\n';
+  const std::string config_file = work_dir + "/config.toml";
+  if (writes) {
+    fs::create_directories(work_dir);
+    if (!lock) lock.emplace(work_dir);  // before anything in it is written
+    add_file_log(*settings.logger, work_dir + "/log.txt", options.resume);
+  }
+  if (writes && options.resume) {
+    std::ifstream before(config_file);
+    const std::string previous((std::istreambuf_iterator<char>(before)), std::istreambuf_iterator<char>());
+    if (fs::exists(config_file) && previous != composed.str()) {
+      settings.logger->warn("warning: the config differs from the one this work dir was started with; "
+                            "resuming with the new one (the old one is kept as config.previous.toml)");
+      write_file_atomically(work_dir + "/config.previous.toml", previous);
+    }
+  }
+  if (writes) write_file_atomically(config_file, composed.str());
+
+  at::set_num_threads(static_cast<int>(threads));
+  auto& log = *settings.logger;
+  log.info("razor-host {} ({}), config {}", RAZOR_VERSION, sdk_build_tag(), options.config);
+  log.info("work dir {}; device {}; threads {}; seed {}; stages {}", work_dir, settings.device.str(),
+           at::get_num_threads(), settings.seed, fmt::join(stages, ", "));
+  log.info("data: {}", data.description);
+  if (group) {
+    log.info("data parallel: {} processes ({}, rendezvous {}:{}), {} threads each; each takes 1/{} of every batch; "
+             "batch-norm statistics: {}", world->size, backend, world->master_addr, world->master_port, at::get_num_threads(),
+             world->size, dist.batch_norm_stats);
+  }
+  if (has_choices) {
+    log.info("search space: {} groups, {:.4g} subnets; the current path: {}", mutator->groups().size(),
+             space_size(mutator->groups()), subnet_text(mutator->current()));
+  }
+  if (estimator) {
+    auto costs = estimator->estimate(algorithm->model(), data.image_shape);
+    std::vector<std::string> parts;
+    for (const auto& [name, value] : costs) parts.push_back(fmt::format("{} {:.0f} ({})", name, value, si_text(value)));
+    log.info("model costs per image{}: {}", has_choices ? " (the current path)" : "", fmt::join(parts, ", "));
+  }
+
+  stages_begin();  // a stop signal is now a request the stages honour
+
+  // The trainer owns the loaders; it lives as long as the later stages use the validation one.
+  const BatchLoader& val_loader = *setup.val;
+  std::optional<Trainer> trainer;
+  if (train_stage) {
+    setup.algorithm = algorithm;
+    setup.epochs = train.epochs;
+    setup.val_interval = train.val_interval;
+    setup.log_interval = rt.log_interval;
+    setup.checkpoint_interval = rt.checkpoint_interval;
+    setup.device = settings.device;
+    setup.work_dir = work_dir;
+    setup.logger = settings.logger;
+    setup.group = group.get();
+    setup.buffer_sync = buffer_sync;
+    setup.bucket_bytes = static_cast<std::int64_t>(dist.bucket_mb * (1 << 20));
+    trainer.emplace(std::move(setup));
+    if (options.resume && train_checkpoint) trainer->resume();
+    trainer->run();
+    if (writes) {
+      save_weights(algorithm->model(), work_dir + "/model.pt");
+      log.info("final model weights: {}/model.pt", work_dir);
+    }
+  }
+
+  std::optional<SubnetScorer> scorer;
+  if (has_choices && (search_stage || export_stage)) {
+    scorer.emplace(*algorithm, val_loader, *data.calibration, scoring, settings.device);
+  }
+  if (search_stage) {
+    SearchSetup search;
+    search.algorithm = algorithm.get();
+    search.searcher = searcher.get();
+    search.estimator = estimator.get();
+    search.latency = latency_table ? &*latency_table : nullptr;
+    search.scorer = &*scorer;
+    search.image_shape = data.image_shape;
+    search.work_dir = work_dir;
+    search.resume = options.resume;
+    search.logger = &log;
+    search.group = group.get();
+    const Candidate best = run_search(search);
+    if (!export_subnet) export_subnet = best.subnet;
+  }
+  if (export_stage && writes) {  // rank 0 exports; the others are done
+    if (const int signal = stop_requested())
+      throw Interrupted(signal, fmt::format("{} before the export: nothing exported; continue with --resume", signal_name(signal)));
+    ExportSetup ex;
+    ex.algorithm = algorithm.get();
+    ex.estimator = estimator.get();
+    // Its batch-norm statistics were trained for this width: no recalibration.
+    if (!export_subnet && single_subnet) export_subnet = mutator->current();
+    ex.scorer = scorer && !single_subnet ? &*scorer : nullptr;
+    ex.subnet = export_subnet;
+    ex.val = &val_loader;
+    ex.check_samples = exporting.check_samples;
+    ex.torchscript = exporting.torchscript;
+    ex.inference = exporting.inference;
+    ex.inference_layout = exporting.inference_layout;
+    if (!speed.batches.empty()) ex.layout_batches = speed.batches;
+    ex.image_shape = data.image_shape;
+    speed.image_shape = data.image_shape;
+    ex.device = settings.device;
+    ex.work_dir = work_dir;
+    ex.logger = &log;
+    if (!speed.batches.empty()) ex.speed = speed;
+    const ExportReport r = run_export(ex);
+    if (export_subnet) log.info("result: subnet {}", subnet_text(*export_subnet));
+    log.info("result: validation top-1 {:.2f}%, {}; files in {}/export", r.top1,
+             r.costs.empty() ? si_text(r.params) + " parameters" : costs_text(r.costs), work_dir);
+  }
+}
+
+void add_run_options(CLI::App* cmd, RunOptions& run) {
+  cmd->add_option("config", run.config, "TOML config file")->required();
+  cmd->add_option("--set", run.overrides, "override a value in TOML syntax: --set train.epochs=3");
+  cmd->add_option("--work-dir", run.work_dir, "output folder (default work_dirs/<config name>)");
+  cmd->add_flag("--resume", run.resume, "continue from the work dir's latest checkpoint");
+  cmd->add_option("--device", run.device, "cpu, cuda or cuda:N (overrides runtime.device)");
+}
+
+void cli::add_run(CLI::App& app, const Globals& globals, Action& action) {
+  auto run = std::make_shared<RunOptions>();
+  auto* cmd = app.add_subcommand("run", "compose CONFIG and run its stages in a work dir");
+  add_run_options(cmd, *run);
+  cmd->callback([&action, &globals, run] {
+    action = [&globals, run] {
+      run->plugin_paths = globals.plugin_paths;
+      install_stop_handlers();
+      run_command(*run);
+      return 0;
+    };
+  });
+}
+
+}  // namespace razor::host

@@ -1,0 +1,106 @@
+#pragma once
+// The host's config sections below the stages: the top level, [runtime], [data], [data.augment],
+// [plugins] and [distributed], each an options struct (razor/options.h) declared once. The stages own
+// theirs: [train] (stages/train/train_options.h), [search] and [export]. A section is read with
+// read_section<...>(), bound to its declaration, so unread and unknown keys are reported as for any
+// component.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/toml_config_view.h"
+#include "razor/algorithm.h"
+#include "razor/dataset.h"
+#include "razor/estimator.h"
+#include "razor/optimizer.h"
+#include "razor/options.h"
+#include "razor/schedule.h"
+
+namespace razor::host {
+
+struct RootOptions : Options<RootOptions> {
+  RAZOR_OPTION(std::vector<std::string>, stages, "what `run` does, in this order: train, search, export (any subset)",
+               {"train"});
+  RAZOR_OPTION(Table, runtime, "seed, threads, device, logging and checkpoint intervals", "{}");
+  // Required, but reported missing by the data setup (after the algorithm is built), not here.
+  RAZOR_OPTION(Table, data, "the dataset and how it is batched, split and augmented", required).optional();
+  RAZOR_OPTION(Nested<Algorithm>, algorithm, "what is trained (e.g. classifier)", required);
+  RAZOR_OPTION(Nested<Optimizer>, optimizer, "the optimizer (sgd, adam, adamw) and its hyper-parameters",
+               "{ type = 'sgd' }");
+  RAZOR_OPTION(Nested<Schedule>, schedule, "learning-rate schedule (constant, step, cosine) with its warm-up",
+               "{ type = 'cosine' }");
+  RAZOR_OPTION(Table, train, "epochs and validation interval", "{}");
+  RAZOR_OPTION(Table, search, "the search stage: searcher, batch-norm handling while scoring", "{}");
+  RAZOR_OPTION_AS(Table, export_, "export", "the export stage: which subnet, equivalence check, TorchScript", "{}");
+  RAZOR_OPTION(Table, plugins, "checks on the plugins this run may load", "{}");
+  RAZOR_OPTION(Table, distributed, "multi-process data parallel: backend, timeout, batch-norm statistics", "{}");
+  RAZOR_OPTION(Nested<Estimator>, estimator,
+               "(optional) resource estimator: logged at start, search constraints, export report (e.g. flops)", required)
+      .optional();
+};
+
+struct RuntimeOptions : Options<RuntimeOptions> {
+  RAZOR_OPTION(std::int64_t, seed, "seed of every random generator of the run", 0);
+  RAZOR_OPTION(std::int64_t, threads, "LibTorch intra-op threads; 0 = all cores", 0)
+      .check([](std::int64_t t) { return t >= 0; }, "must be 0 (all cores) or positive");
+  RAZOR_OPTION(std::string, device, "cpu, cuda or cuda:N (--device overrides)", "cpu");
+  RAZOR_OPTION(std::int64_t, log_interval, "log a training line every this many steps", 20);
+  RAZOR_OPTION(std::int64_t, checkpoint_interval, "also checkpoint every this many steps (0: only at epoch ends)", 0);
+  RAZOR_OPTION(std::string, load_from,
+               "model weights (a model.pt) loaded before the first stage, e.g. to search a trained supernet", "");
+};
+
+struct DataOptions : Options<DataOptions> {
+  RAZOR_OPTION(Nested<Dataset>, dataset, "the data source (digits, idx, cifar10, ...)", required);
+  RAZOR_OPTION(std::int64_t, batch_size, "training batch size (the last incomplete batch is dropped)", 64).positive();
+  RAZOR_OPTION(std::int64_t, val_batch_size, "evaluation batch size", 256).positive();
+  RAZOR_OPTION(std::string, validation,
+               "'split': hold out val_split of train; 'test': the test split; 'auto': test if the source has one", "auto")
+      .check([](const std::string& v) { return v == "auto" || v == "split" || v == "test"; },
+             "expected 'auto', 'split' or 'test'");
+  RAZOR_OPTION(double, val_split, "fraction of train held out when validating on a split", 0.2);
+  RAZOR_OPTION(std::int64_t, split_seed, "seed of the train/validation split (fixed across runs by default)", 0);
+  RAZOR_OPTION(std::vector<double>, mean, "per-channel mean subtracted from images (empty: none)", {});
+  RAZOR_OPTION(std::vector<double>, std, "per-channel standard deviation images are divided by", {});
+  RAZOR_OPTION(Table, augment, "training augmentations", "{}");
+  void validate(const ConfigView& cfg) const;
+};
+
+struct AugmentOptions : Options<AugmentOptions> {
+  RAZOR_OPTION(std::int64_t, crop_padding, "random crop after zero-padding by this many pixels (0: off)", 0).non_negative();
+  RAZOR_OPTION(bool, horizontal_flip, "flip half of the training images left-right", false);
+};
+
+struct PluginsOptions : Options<PluginsOptions> {
+  RAZOR_OPTION(Table, sha256, "plugin file name = its SHA-256 (hex); a file on the search path with other contents is refused",
+               "{}");
+};
+
+struct DistributedOptions : Options<DistributedOptions> {
+  RAZOR_OPTION(std::string, backend, "c10d backend: gloo (CPU) or nccl (CUDA, where LibTorch has it)", "gloo")
+      .one_of({"gloo", "nccl"});
+  RAZOR_OPTION(std::int64_t, timeout_s,
+               "how long a rank waits for the others (rendezvous, each collective) before failing", 300)
+      .positive();
+  RAZOR_OPTION(std::string, batch_norm_stats,
+               "running statistics at evaluations and checkpoints: average (over ranks) or rank0 (rank 0's, as DDP)",
+               "average")
+      .one_of({"rank0", "average"});
+  RAZOR_OPTION(double, bucket_mb, "gradients are all-reduced in flat buckets of about this size", 25.0).positive();
+};
+
+/// A host section of the config bound to its declared options.
+std::shared_ptr<const TomlConfigView> section(const TomlConfigView& parent, const std::string& key,
+                                              const std::vector<OptionInfo>& options);
+
+/// Section `key` of `parent` read as S (its declared options, checked); `view` receives the bound view.
+template <class S>
+S read_section(const TomlConfigView& parent, const std::string& key,
+               std::shared_ptr<const TomlConfigView>* view = nullptr) {
+  auto bound = section(parent, key, S::option_infos());
+  if (view) *view = bound;
+  return S::read(*bound);
+}
+
+}  // namespace razor::host

@@ -1,0 +1,189 @@
+#include "stages/export/export_stage.h"
+
+#include <filesystem>
+#include <fstream>
+#include <optional>
+
+#include <ATen/ATen.h>
+#include <c10/core/GradMode.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <torch/script.h>
+#include <torch/serialize.h>
+
+#include "stages/export/inference_module.h"
+#include "razor/errors.h"
+#include "razor/model_weights.h"
+#include "razor/subnet_file.h"
+#include "razor/torchscript_export.h"
+#include "base/atomic_file.h"
+
+namespace fs = std::filesystem;
+
+namespace razor::host {
+namespace {
+
+double count_params(torch::nn::Module& m) {
+  double n = 0;
+  for (const auto& p : m.parameters()) n += static_cast<double>(p.numel());
+  return n;
+}
+
+at::Tensor eval_outputs(Algorithm& algorithm, const at::Tensor& inputs) {
+  c10::NoGradGuard no_grad;
+  algorithm.eval();
+  return algorithm.predict(inputs).cpu();
+}
+
+double max_abs_diff(const at::Tensor& a, const at::Tensor& b) { return (a - b).abs().max().item<double>(); }
+
+at::Tensor script_outputs(torch::jit::Module module, const at::Tensor& inputs) {
+  c10::NoGradGuard no_grad;
+  module.eval();
+  return module.forward({inputs}).toTensor().cpu();
+}
+
+void write_bytes(const std::string& path, const std::vector<char>& bytes) {
+  write_file_atomically(path, std::string(bytes.begin(), bytes.end()));
+}
+
+void write_report(const std::string& path, const ExportReport& r, const std::string& dir) {
+  std::string text = "# razor export report: the exported model against the supernet with the chosen path\n";
+  text += fmt::format("top1 = {:.4f}\nmax_abs_diff_static = {:.6g}\n", r.top1, r.max_abs_diff_static);
+  if (r.max_abs_diff_torchscript >= 0)
+    text += fmt::format("max_abs_diff_torchscript = {:.6g}\n", r.max_abs_diff_torchscript);
+  if (r.max_abs_diff_inference >= 0) {
+    text += fmt::format("max_abs_diff_inference = {:.6g}\ninference_layout = \"{}\"\n", r.max_abs_diff_inference,
+                        r.inference_layout.layout);
+    if (const LayoutChoice& l = r.inference_layout; !l.batches.empty()) {
+      text += fmt::format("inference_layout_timed = {{ batches = [{}], contiguous_ms = [{:.4g}], channels_last_ms = [{:.4g}] }}\n",
+                          fmt::join(l.batches, ", "), fmt::join(l.contiguous_ms, ", "), fmt::join(l.channels_last_ms, ", "));
+    }
+  }
+  text += fmt::format("params = {:.0f}\nsupernet_params = {:.0f}\n", r.params, r.supernet_params);
+  text += "\n[costs]  # the estimator's, per image\n";
+  for (const auto& [k, v] : r.costs) text += fmt::format("{} = {:.0f}\n", k, v);
+  text += "\n[file_bytes]\n";
+  for (const char* f : {"model.pt", "subnet.pt", "inference.pt"})
+    if (fs::exists(dir + "/" + f)) text += fmt::format("\"{}\" = {}\n", f, fs::file_size(dir + "/" + f));
+  if (r.speed) text += speed_toml(*r.speed);
+  write_file_atomically(path, text);
+}
+
+}  // namespace
+
+void check_export_gate(const ExportReport& r, const Costs& subnet_costs) {
+  if (!(r.max_abs_diff_static <= kMaxExportDiff)) {
+    throw Error(fmt::format("export refused: the static model's outputs differ from the subnet's by {:.3g} "
+                            "(more than {:g}) on the check images",
+                            r.max_abs_diff_static, kMaxExportDiff));
+  }
+  for (const auto& [name, value] : subnet_costs) {
+    const auto it = r.costs.find(name);
+    if (it == r.costs.end() || it->second != value) {
+      throw Error(fmt::format("export refused: the static model's {} is {:.0f}, the subnet's was {:.0f}", name,
+                              it == r.costs.end() ? -1.0 : it->second, value));
+    }
+  }
+}
+
+ExportReport run_export(const ExportSetup& s) {
+  Algorithm& algorithm = *s.algorithm;
+  auto& log = *s.logger;
+  const std::string dir = s.work_dir + "/export";
+  ExportReport report;
+  report.supernet_params = count_params(algorithm.model());
+
+  // Fixed inputs for the equivalence check: the first validation images.
+  at::Tensor inputs = s.val->batch(0, 0).inputs;
+  inputs = inputs.narrow(0, 0, std::min<std::int64_t>(inputs.size(0), std::max<std::int64_t>(s.check_samples, 1)));
+  inputs = inputs.to(s.device);
+
+  Mutator* mutator = algorithm.mutator();
+  const bool has_choices = mutator && !mutator->groups().empty();
+  if (has_choices) {
+    if (!s.subnet) throw Error("export: the model still has choices; run the search stage or set export.subnet");
+    if (s.scorer) {
+      s.scorer->prepare_for_export(*s.subnet);  // its batch-norm statistics, recalibrated, go into the export
+    } else {
+      mutator->set(*s.subnet);
+    }
+  }
+  const at::Tensor reference = eval_outputs(algorithm, inputs);
+  const Costs subnet_costs = s.estimator ? s.estimator->estimate(algorithm.model(), s.image_shape) : Costs{};
+  if (has_choices) mutator->fix(*s.subnet);
+  const at::Tensor fixed = eval_outputs(algorithm, inputs);
+  report.max_abs_diff_static = max_abs_diff(reference, fixed);
+  report.params = count_params(algorithm.model());
+  if (s.estimator) report.costs = s.estimator->estimate(algorithm.model(), s.image_shape);
+  check_export_gate(report, subnet_costs);
+  // The TorchScript modules are made, and the inference one checked, before anything is written.
+  std::optional<torch::jit::Module> scripted, inference;
+  if (s.torchscript) {
+    algorithm.model().eval();
+    scripted = to_torchscript(algorithm.model());
+    if (s.inference) {
+      std::vector<at::Tensor> probes;
+      for (const std::int64_t batch : s.layout_batches) {
+        std::vector<std::int64_t> sizes = s.image_shape;
+        sizes[0] = batch;
+        probes.push_back(at::randn(sizes, inputs.options()));
+      }
+      inference = inference_module(*scripted, s.inference_layout, probes, 10, report.inference_layout);
+      report.max_abs_diff_inference = max_abs_diff(reference, script_outputs(*inference, inputs));
+      if (!(report.max_abs_diff_inference <= kMaxInferenceDiff)) {
+        throw Error(fmt::format("export refused: the inference module's outputs differ from the subnet's by {:.3g} "
+                                "(more than {:g}) on the check images",
+                                report.max_abs_diff_inference, kMaxInferenceDiff));
+      }
+    }
+  }
+  report.top1 = evaluate(algorithm, *s.val, s.device).top1;
+  fs::create_directories(dir);
+
+  save_weights(algorithm.model(), dir + "/model.pt");
+  if (has_choices) save_subnet(dir + "/subnet.toml", *s.subnet);
+  // A copy: the narrowed batch would pickle the storage of the whole batch.
+  write_bytes(dir + "/check_input.pt", torch::pickle_save(inputs.cpu().clone()));
+  write_bytes(dir + "/check_output.pt", torch::pickle_save(fixed));
+
+  // Each file is checked as it loads back.
+  if (scripted) {
+    save_script_module(*scripted, dir + "/subnet.pt");
+    report.max_abs_diff_torchscript = max_abs_diff(reference, script_outputs(torch::jit::load(dir + "/subnet.pt", s.device), inputs));
+  }
+  if (inference) {
+    save_script_module(*inference, dir + "/inference.pt");
+    report.max_abs_diff_inference = max_abs_diff(reference, script_outputs(torch::jit::load(dir + "/inference.pt", s.device), inputs));
+  }
+  if (s.speed && has_choices) {
+    if (s.device.is_cpu()) {
+      report.speed = compare_speed(*s.speed, algorithm.model(), inference ? &*inference : nullptr,
+                                   report.inference_layout.layout == "channels_last");
+    } else {
+      log.info("export: the speed report times on the CPU only; skipped on {}", s.device.str());
+    }
+  }
+  write_report(dir + "/report.toml", report, dir);
+
+  const auto diff_text = [](double d) { return d >= 0 ? fmt::format("{:.3g}", d) : std::string("-"); };
+  log.info("export: max |diff| against the model before export: static {:.3g}, TorchScript {}, inference {}",
+           report.max_abs_diff_static, diff_text(report.max_abs_diff_torchscript),
+           diff_text(report.max_abs_diff_inference));
+  log.info("export: {:.0f} parameters ({:.0f} before export); validation top-1 {:.2f}%", report.params,
+           report.supernet_params, report.top1);
+  if (const LayoutChoice& l = report.inference_layout; !l.batches.empty()) {
+    log.info("export: inference.pt in the {} layout, the faster at batch sizes {} (contiguous {:.3f} ms, channels-last "
+             "{:.3f} ms)", l.layout, fmt::join(l.batches, ", "), fmt::join(l.contiguous_ms, ", "),
+             fmt::join(l.channels_last_ms, ", "));
+  }
+  if (report.speed) {
+    for (const auto& line : speed_lines(*report.speed)) log.info("export: {}", line);
+    if (!report.speed->warning.empty()) log.warn("export: {}", report.speed->warning);
+  }
+  log.info("export outputs in {}: model.pt{}, report.toml", dir,
+           !scripted ? "" : inference ? ", subnet.pt (TorchScript), inference.pt (frozen)" : ", subnet.pt (TorchScript)");
+  return report;
+}
+
+}  // namespace razor::host

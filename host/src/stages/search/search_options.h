@@ -1,0 +1,22 @@
+#pragma once
+// [search]: the searcher and how subnets are scored.
+#include <cstdint>
+#include <string>
+
+#include "razor/options.h"
+#include "razor/searcher.h"
+
+namespace razor::host {
+
+struct SearchOptions : Options<SearchOptions> {
+  RAZOR_OPTION(Nested<Searcher>, searcher, "proposes the subnets to score", "{ type = 'evolution' }");
+  RAZOR_OPTION(std::int64_t, calibrate_samples,
+               "recalibrate batch-norm statistics on this many training images before scoring each subnet (0: off)", 1024)
+      .check([](std::int64_t n) { return n >= 0; }, "must be 0 (off) or positive");
+  RAZOR_OPTION(bool, norm_training, "score with batch statistics instead (the alternative to calibration)", false);
+  RAZOR_OPTION(std::string, latency_table,
+               "a table from `razor-host latency-table`: adds the cost latency_ms (predicted) for constraints and targets",
+               "");
+};
+
+}  // namespace razor::host

@@ -1,0 +1,7 @@
+// The estimators family: resource estimators a search constrains and an export reports.
+#include "flops_estimator.h"
+#include "razor/plugin.h"
+
+RAZOR_PLUGIN("estimators", "0.2.0", "Resource estimators: FLOPs (multiply-accumulates) and parameters",
+             {"estimator", "flops", "Multiply-accumulates and parameters of what one forward pass runs (mmcv convention)",
+              {}, &razor::make_component<razor::estimators::FlopsEstimator>})
