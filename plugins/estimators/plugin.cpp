@@ -3,5 +3,5 @@
 #include "razor/plugin.h"
 
 RAZOR_PLUGIN("estimators", "0.2.0", "Resource estimators: FLOPs (multiply-accumulates) and parameters",
-             {"estimator", "flops", "Multiply-accumulates and parameters of what one forward pass runs (mmcv convention)",
-              {}, &razor::make_component<razor::estimators::FlopsEstimator>})
+             razor::component<razor::estimators::FlopsEstimator>(
+                 "flops", "Multiply-accumulates and parameters of what one forward pass runs (mmcv convention)"))

@@ -8,24 +8,25 @@
 #include <string>
 #include <vector>
 
-#include <torch/arg.h>
 #include <torch/nn/modules/container/sequential.h>
 
 #include "razor/model.h"
+#include "razor/options.h"
 #include "razor/scriptable.h"
 
 namespace razor::models {
 
-struct MlpOptions {
-  /// Values per image: channels x height x width (64 for 8x8 digits, 784 for 28x28).
-  TORCH_ARG(std::int64_t, in_features) = 64;
-  TORCH_ARG(std::int64_t, num_classes) = 10;
-  /// Width of each hidden layer; empty: a linear classifier.
-  TORCH_ARG(std::vector<std::int64_t>, hidden) = std::vector<std::int64_t>{64};
+struct MlpOptions : razor::Options<MlpOptions> {
+  RAZOR_ARG(std::int64_t, in_features, "values per image: channels x height x width (64 for 8x8 digits)", 64).positive();
+  RAZOR_ARG(std::int64_t, num_classes, "output logits", 10).positive();
+  RAZOR_ARG(std::vector<std::int64_t>, hidden, "width of each hidden layer ([] = a linear classifier)",
+            std::vector<std::int64_t>{64})
+      .positive();
 };
 
 class MlpImpl : public razor::Model, public razor::Scriptable {
  public:
+  using Options = MlpOptions;
   explicit MlpImpl(const MlpOptions& options = {});
   at::Tensor forward(const at::Tensor& x) override;
   std::string torchscript_forward() const override;

@@ -7,6 +7,11 @@
 
 namespace razor::models {
 
+void MobileNetV2Options::validate(const ConfigView& cfg) const {
+  check_per_stage(cfg, "strides", strides(), widths().size());
+  check_per_stage(cfg, "repeats", repeats(), widths().size());
+}
+
 InvertedResidualImpl::InvertedResidualImpl(std::int64_t in, std::int64_t out, std::int64_t stride,
                                            std::int64_t expand_ratio)
     : residual(stride == 1 && in == out) {

@@ -7,7 +7,6 @@
 #include <string>
 #include <vector>
 
-#include <torch/arg.h>
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/linear.h>
 
@@ -15,19 +14,19 @@
 #include "razor/model.h"
 #include "razor/scriptable.h"
 #include "razor/tap.h"
+#include "stage_options.h"
 
 namespace razor::models {
 
-struct MobileNetV2Options {
-  TORCH_ARG(std::int64_t, in_channels) = 1;
-  TORCH_ARG(std::int64_t, num_classes) = 10;
-  TORCH_ARG(std::int64_t, stem_channels) = 16;
-  TORCH_ARG(std::vector<std::int64_t>, widths) = std::vector<std::int64_t>{16, 24, 32};
-  TORCH_ARG(std::vector<std::int64_t>, repeats) = std::vector<std::int64_t>{1, 2, 2};
-  TORCH_ARG(std::vector<std::int64_t>, strides) = std::vector<std::int64_t>{1, 2, 2};
-  /// Hidden width = input width x expand_ratio (the first stage uses 1, as in the paper).
-  TORCH_ARG(std::int64_t, expand_ratio) = 4;
-  TORCH_ARG(std::int64_t, last_channels) = 128;
+struct MobileNetV2Options : razor::Options<MobileNetV2Options> {
+  RAZOR_STAGE_OPTIONS;
+  RAZOR_STAGE_WIDTHS("output channels of each stage", 16, 24, 32);
+  RAZOR_ARG(std::vector<std::int64_t>, repeats, "blocks per stage", std::vector<std::int64_t>{1, 2, 2});
+  RAZOR_ARG(std::int64_t, expand_ratio, "hidden width multiplier (the first stage uses 1)", 4).positive();
+  RAZOR_ARG(std::int64_t, last_channels, "width of the final 1x1 convolution", 128).positive();
+
+ public:
+  void validate(const ConfigView& cfg) const;
 };
 
 class InvertedResidualImpl : public torch::nn::Module, public razor::Scriptable {
@@ -45,6 +44,7 @@ TORCH_MODULE(InvertedResidual);
 
 class MobileNetV2Impl : public razor::Model, public razor::Scriptable {
  public:
+  using Options = MobileNetV2Options;
   explicit MobileNetV2Impl(const MobileNetV2Options& options = {});
   at::Tensor forward(const at::Tensor& x) override;
   std::string torchscript_forward() const override;

@@ -7,6 +7,11 @@
 
 namespace razor::models {
 
+void ResNetOptions::validate(const ConfigView& cfg) const {
+  check_per_stage(cfg, "strides", strides(), widths().size());
+  check_per_stage(cfg, "blocks", blocks(), widths().size());
+}
+
 BasicBlockImpl::BasicBlockImpl(std::int64_t in, std::int64_t out, std::int64_t stride) {
   conv1 = register_module("conv1", ConvBn(ConvBnOptions(in, out, 3).stride(stride)));
   conv2 = register_module("conv2", ConvBn(ConvBnOptions(out, out, 3).activation(Activation::none)));

@@ -7,7 +7,6 @@
 #include <string>
 #include <vector>
 
-#include <torch/arg.h>
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/linear.h>
 
@@ -15,19 +14,17 @@
 #include "razor/model.h"
 #include "razor/scriptable.h"
 #include "razor/tap.h"
+#include "stage_options.h"
 
 namespace razor::models {
 
-struct ResNetOptions {
-  TORCH_ARG(std::int64_t, in_channels) = 1;
-  TORCH_ARG(std::int64_t, num_classes) = 10;
-  TORCH_ARG(std::int64_t, stem_channels) = 16;
-  /// Output channels of each stage.
-  TORCH_ARG(std::vector<std::int64_t>, widths) = std::vector<std::int64_t>{16, 32, 64};
-  /// Basic blocks per stage.
-  TORCH_ARG(std::vector<std::int64_t>, blocks) = std::vector<std::int64_t>{1, 1, 1};
-  /// Stride of each stage's first block.
-  TORCH_ARG(std::vector<std::int64_t>, strides) = std::vector<std::int64_t>{1, 2, 2};
+struct ResNetOptions : razor::Options<ResNetOptions> {
+  RAZOR_STAGE_OPTIONS;
+  RAZOR_STAGE_WIDTHS("output channels of each stage", 16, 32, 64);
+  RAZOR_ARG(std::vector<std::int64_t>, blocks, "basic blocks per stage", std::vector<std::int64_t>{1, 1, 1});
+
+ public:
+  void validate(const ConfigView& cfg) const;
 };
 
 /// Two 3x3 ConvBn with an identity (or 1x1 ConvBn projection) shortcut.
@@ -43,6 +40,7 @@ TORCH_MODULE(BasicBlock);
 
 class ResNetImpl : public razor::Model, public razor::Scriptable {
  public:
+  using Options = ResNetOptions;
   explicit ResNetImpl(const ResNetOptions& options = {});
   at::Tensor forward(const at::Tensor& x) override;
   std::string torchscript_forward() const override;

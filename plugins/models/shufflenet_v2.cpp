@@ -6,6 +6,12 @@
 #include "global_pool.h"
 
 namespace razor::models {
+
+void ShuffleNetV2Options::validate(const ConfigView& cfg) const {
+  check_even_widths(cfg, widths());
+  check_per_stage(cfg, "strides", strides(), widths().size());
+  check_per_stage(cfg, "repeats", repeats(), widths().size());
+}
 namespace {
 
 // The shared two-branch step of ShuffleUnit and ShuffleXception: split (or shortcut), concatenate, shuffle.

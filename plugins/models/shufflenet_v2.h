@@ -7,7 +7,6 @@
 #include <string>
 #include <vector>
 
-#include <torch/arg.h>
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/linear.h>
 
@@ -15,18 +14,18 @@
 #include "razor/model.h"
 #include "razor/scriptable.h"
 #include "razor/tap.h"
+#include "stage_options.h"
 
 namespace razor::models {
 
-struct ShuffleNetV2Options {
-  TORCH_ARG(std::int64_t, in_channels) = 1;
-  TORCH_ARG(std::int64_t, num_classes) = 10;
-  TORCH_ARG(std::int64_t, stem_channels) = 16;
-  /// Output channels of each stage (even numbers: units split them in halves).
-  TORCH_ARG(std::vector<std::int64_t>, widths) = std::vector<std::int64_t>{32, 64, 128};
-  TORCH_ARG(std::vector<std::int64_t>, repeats) = std::vector<std::int64_t>{2, 2, 2};
-  TORCH_ARG(std::vector<std::int64_t>, strides) = std::vector<std::int64_t>{1, 2, 2};
-  TORCH_ARG(std::int64_t, last_channels) = 256;
+struct ShuffleNetV2Options : razor::Options<ShuffleNetV2Options> {
+  RAZOR_STAGE_OPTIONS;
+  RAZOR_STAGE_WIDTHS("output channels of each stage (even)", 32, 64, 128);
+  RAZOR_ARG(std::vector<std::int64_t>, repeats, "units per stage", std::vector<std::int64_t>{2, 2, 2});
+  RAZOR_ARG(std::int64_t, last_channels, "width of the final 1x1 convolution", 256).positive();
+
+ public:
+  void validate(const ConfigView& cfg) const;
 };
 
 /// Interleaves the channels of `groups` equal groups: [a0 a1 | b0 b1] -> [a0 b0 a1 b1].
@@ -63,6 +62,7 @@ TORCH_MODULE(ShuffleXception);
 
 class ShuffleNetV2Impl : public razor::Model, public razor::Scriptable {
  public:
+  using Options = ShuffleNetV2Options;
   explicit ShuffleNetV2Impl(const ShuffleNetV2Options& options = {});
   at::Tensor forward(const at::Tensor& x) override;
   std::string torchscript_forward() const override;

@@ -1,5 +1,8 @@
 #include "spos_shufflenet.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include <ATen/ATen.h>
 
 #include "backbone_taps.h"
@@ -8,6 +11,32 @@
 #include "shufflenet_v2.h"
 
 namespace razor::models {
+
+void SposShuffleNetOptions::validate(const ConfigView& cfg) const {
+  check_even_widths(cfg, widths());
+  check_per_stage(cfg, "strides", strides(), widths().size());
+  check_per_stage(cfg, "repeats", repeats(), widths().size());
+  // Known candidate names, each once (a duplicate would be an ambiguous choice).
+  const auto& known = spos_candidate_names();
+  for (auto it = candidates().begin(); it != candidates().end(); ++it) {
+    if (std::find(known.begin(), known.end(), *it) == known.end()) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      cfg.fail("candidates", "unknown candidate '" + *it + "' (known: " + list + ")");
+    }
+    if (std::find(candidates().begin(), it, *it) != it) cfg.fail("candidates", "'" + *it + "' is listed twice");
+  }
+  // One probability per candidate, non-negative, summing to 1 (empty: uniform sampling).
+  const auto& probs = candidate_probs();
+  if (probs.empty()) return;
+  if (probs.size() != candidates().size()) cfg.fail("candidate_probs", "needs one probability per candidate");
+  double sum = 0;
+  for (double p : probs) {
+    if (!(p >= 0)) cfg.fail("candidate_probs", "probabilities must not be negative");
+    sum += p;
+  }
+  if (std::abs(sum - 1.0) > 1e-6) cfg.fail("candidate_probs", "probabilities must sum to 1");
+}
 
 const std::vector<std::string>& spos_candidate_names() {
   static const std::vector<std::string> names = {"shuffle_3x3", "shuffle_5x5", "shuffle_7x7", "shuffle_xception"};

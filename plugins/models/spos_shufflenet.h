@@ -13,7 +13,6 @@
 #include <string>
 #include <vector>
 
-#include <torch/arg.h>
 #include <torch/nn/modules/container/any.h>
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/linear.h>
@@ -23,27 +22,28 @@
 #include "razor/one_shot_op.h"
 #include "razor/scriptable.h"
 #include "razor/tap.h"
+#include "stage_options.h"
 
 namespace razor::models {
 
-struct SposShuffleNetOptions {
-  TORCH_ARG(std::int64_t, in_channels) = 1;
-  TORCH_ARG(std::int64_t, num_classes) = 10;
-  TORCH_ARG(std::int64_t, stem_channels) = 16;
-  TORCH_ARG(std::int64_t, stem_stride) = 1;
-  /// 3x3 max-pooling with stride 2 after the stem (ImageNet); off for small images.
-  TORCH_ARG(bool, stem_pool) = false;
-  /// Output channels of each stage (even: units split them in halves).
-  TORCH_ARG(std::vector<std::int64_t>, widths) = std::vector<std::int64_t>{32, 64, 128};
-  TORCH_ARG(std::vector<std::int64_t>, repeats) = std::vector<std::int64_t>{2, 2, 2};
-  TORCH_ARG(std::vector<std::int64_t>, strides) = std::vector<std::int64_t>{1, 2, 2};
-  /// Width of the 1x1 ConvBn before pooling; 0 = none (pool the last block's output).
-  TORCH_ARG(std::int64_t, last_channels) = 256;
-  /// Candidate names of every block, in choice order (see spos_candidate_names()).
-  TORCH_ARG(std::vector<std::string>, candidates) =
-      std::vector<std::string>{"shuffle_3x3", "shuffle_5x5", "shuffle_7x7", "shuffle_xception"};
-  /// Sampling probabilities of the candidates, one each, summing to 1; empty = uniform.
-  TORCH_ARG(std::vector<double>, candidate_probs) = {};
+struct SposShuffleNetOptions : razor::Options<SposShuffleNetOptions> {
+  RAZOR_STAGE_OPTIONS;
+  RAZOR_ARG(std::int64_t, stem_stride, "stride of the stem convolution (2 for ImageNet)", 1).positive();
+  RAZOR_ARG(bool, stem_pool, "3x3 max-pooling with stride 2 after the stem (ImageNet)", false);
+  RAZOR_STAGE_WIDTHS("output channels of each stage (even)", 32, 64, 128);
+  RAZOR_ARG(std::vector<std::int64_t>, repeats, "searchable blocks per stage", std::vector<std::int64_t>{2, 2, 2});
+  RAZOR_ARG(std::int64_t, last_channels, "width of the 1x1 convolution before pooling; 0 = none", 256)
+      .check([](std::int64_t c) { return c >= 0; }, "must not be negative (0 = no final 1x1 convolution)");
+  RAZOR_ARG(std::vector<std::string>, candidates,
+            "operations every block chooses among, in choice order (of shuffle_3x3, shuffle_5x5, shuffle_7x7, "
+            "shuffle_xception)",
+            std::vector<std::string>{"shuffle_3x3", "shuffle_5x5", "shuffle_7x7", "shuffle_xception"})
+      .not_empty("needs at least one candidate");
+  RAZOR_ARG(std::vector<double>, candidate_probs, "sampling probability of each candidate (summing to 1); [] = uniform",
+            std::vector<double>{});
+
+ public:
+  void validate(const ConfigView& cfg) const;
 };
 
 /// The candidate names a block may hold: shuffle_3x3, shuffle_5x5, shuffle_7x7, shuffle_xception.
@@ -55,6 +55,7 @@ torch::nn::AnyModule make_spos_candidate(const std::string& name, std::int64_t i
 
 class SposShuffleNetImpl : public razor::Model, public razor::Scriptable {
  public:
+  using Options = SposShuffleNetOptions;
   explicit SposShuffleNetImpl(const SposShuffleNetOptions& options = {});
   at::Tensor forward(const at::Tensor& x) override;
   std::string torchscript_forward() const override;

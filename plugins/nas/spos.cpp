@@ -12,9 +12,9 @@ namespace razor::nas {
 namespace {
 
 // Supernet weights (a model.pt written by `razor-host run`) into the still unfixed supernet.
-void inherit_weights(Model& supernet, const ConfigView& config) {
+void inherit_weights(Model& supernet, const std::string& file, const ConfigView& config) {
   try {
-    load_weights(supernet, config.get<std::string>("init_weights"));
+    load_weights(supernet, file);
   } catch (const Error& e) {
     config.fail("init_weights", e.what());
   }
@@ -31,7 +31,7 @@ Spos::Spos(const BuildContext& ctx, const Options& options)
   if (!options.subnet.empty()) {
     retraining_ = true;
     const Subnet subnet = load_subnet(options.subnet, mutator_->groups());
-    if (!options.init_weights.empty()) inherit_weights(*architecture_, config);
+    if (!options.init_weights.empty()) inherit_weights(*architecture_, options.init_weights, config);
     mutator_->fix(subnet);
     return;
   }

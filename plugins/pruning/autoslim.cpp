@@ -6,14 +6,13 @@
 
 namespace razor::pruning {
 
-AutoSlim::AutoSlim(const BuildContext& ctx)
-    : architecture_(register_module("architecture", ctx.build<Model>("architecture"))),
-      loss_(register_module("loss", ctx.build<Loss>("loss"))),
-      distill_(register_module("distill_loss", ctx.build<DistillLoss>("distill_loss"))),
-      mutator_(ctx.build<Mutator>("mutator")),
-      num_random_(ctx.config().get<std::int64_t>("num_random")) {
+AutoSlim::AutoSlim(const BuildContext& ctx, const Options& options)
+    : architecture_(register_module("architecture", ctx.build(options.architecture))),
+      loss_(register_module("loss", ctx.build(options.loss))),
+      distill_(register_module("distill_loss", ctx.build(options.distill_loss))),
+      mutator_(ctx.build(options.mutator)),
+      num_random_(options.num_random) {
   const ConfigView& c = ctx.config();
-  if (num_random_ < 0) c.fail("num_random", "must not be negative");
   if (distill_->arguments().size() != 2) {
     c.fail("distill_loss", fmt::format("in-place distillation passes (student, teacher) logits; this loss takes {}",
                                        fmt::join(distill_->arguments(), ", ")));
@@ -60,18 +59,5 @@ at::Tensor AutoSlim::predict(const at::Tensor& inputs) { return architecture_->f
 
 void AutoSlim::save_state(torch::serialize::OutputArchive& archive) const { mutator_->save_state(archive); }
 void AutoSlim::load_state(torch::serialize::InputArchive& archive) { mutator_->load_state(archive); }
-
-ComponentInfo autoslim_info() {
-  return {"algorithm",
-          "autoslim",
-          "Sandwich-rule training of a slimmable network: max, min and random subnets per step, in-place distillation",
-          {{"architecture", "model", nullptr, "the network whose channel units become slimmable"},
-           {"mutator", "mutator", nullptr, "its search space, e.g. { type = 'channel', input_shape = [1, 28, 28] }"},
-           {"loss", "loss", "{ type = 'cross_entropy' }", "the loss on labels (every subnet)"},
-           {"distill_loss", "distill_loss", "{ type = 'kl_divergence' }",
-            "in-place distillation of min and random subnets from the max subnet's detached logits"},
-           {"num_random", "int", "2", "random subnets per step besides max and min"}},
-          &make_component<AutoSlim>};
-}
 
 }  // namespace razor::pruning

@@ -11,13 +11,25 @@
 #include "razor/distill_loss.h"
 #include "razor/loss.h"
 #include "razor/mutator.h"
-#include "razor/plugin.h"
+#include "razor/options.h"
 
 namespace razor::pruning {
 
+struct AutoSlimOptions : Options<AutoSlimOptions> {
+  RAZOR_OPTION(Nested<Model>, architecture, "the network whose channel units become slimmable", required);
+  RAZOR_OPTION(Nested<Mutator>, mutator, "its search space, e.g. { type = 'channel', input_shape = [1, 28, 28] }",
+               required);
+  RAZOR_OPTION(Nested<Loss>, loss, "the loss on labels (every subnet)", "{ type = 'cross_entropy' }");
+  RAZOR_OPTION(Nested<DistillLoss>, distill_loss,
+               "in-place distillation of min and random subnets from the max subnet's detached logits",
+               "{ type = 'kl_divergence' }");
+  RAZOR_OPTION(std::int64_t, num_random, "random subnets per step besides max and min", 2).non_negative();
+};
+
 class AutoSlim final : public Algorithm {
  public:
-  explicit AutoSlim(const BuildContext& ctx);
+  using Options = AutoSlimOptions;
+  AutoSlim(const BuildContext& ctx, const Options& options);
   Losses train_step(const Batch& batch) override;
   at::Tensor predict(const at::Tensor& inputs) override;
   Model& model() override { return *architecture_; }
@@ -33,7 +45,5 @@ class AutoSlim final : public Algorithm {
   std::int64_t num_random_;
   Subnet max_;
 };
-
-ComponentInfo autoslim_info();
 
 }  // namespace razor::pruning

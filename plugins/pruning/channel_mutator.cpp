@@ -16,17 +16,15 @@ namespace {
 
 std::string ratio_text(double r) { return fmt::format("{:g}", r); }
 
-std::vector<double> ascending_ratios(const ConfigView& config, const std::string& key) {
-  auto ratios = config.get<std::vector<double>>(key);
+}  // namespace
+
+void check_ratios(const ConfigView& config, const std::string& key, const std::vector<double>& ratios) {
   if (ratios.empty()) config.fail(key, "needs at least one ratio");
   for (std::size_t i = 0; i < ratios.size(); ++i) {
     if (!(ratios[i] > 0 && ratios[i] <= 1)) config.fail(key, fmt::format("ratio {} is not in (0, 1]", ratios[i]));
     if (i > 0 && ratios[i] <= ratios[i - 1]) config.fail(key, "ratios must be strictly ascending");
   }
-  return ratios;
 }
-
-}  // namespace
 
 void check_unit_name(const ConfigView& table, const std::string& name, const std::vector<std::string>& names,
                      const std::string& what) {
@@ -36,30 +34,19 @@ void check_unit_name(const ConfigView& table, const std::string& name, const std
                                close.empty() ? "" : fmt::format("; did you mean '{}'?", close)));
 }
 
-ChannelMutator::ChannelMutator(const BuildContext& ctx)
-    : input_shape_(ctx.config().get<std::vector<std::int64_t>>("input_shape")),
-      ratios_(ascending_ratios(ctx.config(), "ratios")),
-      divisor_(ctx.config().get<std::int64_t>("divisor")),
-      min_value_(ctx.config().get<std::int64_t>("min_channels")),
-      overrides_(ctx.config().table("units")),
-      rng_(ctx.seed() ^ 0x6368616e6e656cULL) {
-  const ConfigView& c = ctx.config();
-  if (input_shape_.size() != 3 || std::any_of(input_shape_.begin(), input_shape_.end(), [](auto v) { return v <= 0; })) {
-    c.fail("input_shape", "expected [C, H, W] of positive sizes, e.g. [1, 28, 28]");
-  }
-  if (divisor_ < 1) c.fail("divisor", "must be at least 1");
-  if (min_value_ < 1) c.fail("min_channels", "must be at least 1");
-}
+ChannelMutator::ChannelMutator(const BuildContext& ctx, const Options& options)
+    : o_(options), rng_(ctx.seed() ^ 0x6368616e6e656cULL) {}
 
 std::int64_t ChannelMutator::channels_at(const ChannelUnit& unit, double ratio) const {
   const auto k = std::max<std::int64_t>(1, static_cast<std::int64_t>(static_cast<double>(unit.channels) * ratio));
-  const std::int64_t divisible = divisor_ == 1 ? std::max(k, min_value_) : make_divisible(static_cast<double>(k), divisor_, min_value_);
+  const std::int64_t divisible =
+      o_.divisor == 1 ? std::max(k, o_.min_channels) : make_divisible(static_cast<double>(k), o_.divisor, o_.min_channels);
   return std::min(divisible, unit.channels);
 }
 
 void ChannelMutator::prepare(Model& model) {
   std::vector<std::int64_t> shape{1};
-  shape.insert(shape.end(), input_shape_.begin(), input_shape_.end());
+  shape.insert(shape.end(), o_.input_shape.begin(), o_.input_shape.end());
   at::TensorOptions options;
   for (const auto& p : model.parameters()) options = options.device(p.device()).dtype(p.dtype());
   analysis_ = analyse_channels(model, at::zeros(shape, options));
@@ -68,11 +55,12 @@ void ChannelMutator::prepare(Model& model) {
   std::vector<std::string> names;
   for (const auto& u : analysis_.units) names.push_back(u.name);
   std::map<std::string, std::vector<double>> own_ratios;
-  for (const auto& name : overrides_->keys()) {
-    check_unit_name(*overrides_, name, names, "channel unit");
+  const ConfigView& overrides = *o_.units;
+  for (const auto& name : overrides.keys()) {
+    check_unit_name(overrides, name, names, "channel unit");
     const auto it = std::find(names.begin(), names.end(), name);
     ChannelUnit& unit = analysis_.units[static_cast<std::size_t>(it - names.begin())];
-    const auto table = overrides_->table(name);
+    const auto table = overrides.table(name);
     for (const auto& key : table->keys()) {
       if (key != "prunable" && key != "ratios") table->fail(key, "unknown key (expected: prunable, ratios)");
     }
@@ -82,7 +70,8 @@ void ChannelMutator::prepare(Model& model) {
     }
     if (table->has("ratios")) {
       if (!unit.prunable) table->fail("ratios", fmt::format("unit '{}' is not prunable ({})", name, unit.why_not));
-      own_ratios[name] = ascending_ratios(*table, "ratios");
+      own_ratios[name] = table->get<std::vector<double>>("ratios");
+      check_ratios(*table, "ratios", own_ratios[name]);
     }
   }
 
@@ -91,7 +80,7 @@ void ChannelMutator::prepare(Model& model) {
   for (const auto& u : slicer_->units()) {
     SearchGroup g{u.name, {}, {}};
     const auto own = own_ratios.find(u.name);
-    for (double r : own != own_ratios.end() ? own->second : ratios_) g.choices.push_back(ratio_text(r));
+    for (double r : own != own_ratios.end() ? own->second : o_.ratios) g.choices.push_back(ratio_text(r));
     groups_.push_back(std::move(g));
   }
   current_ = sample_subnet(groups_, SampleKind::max, rng_);

@@ -11,6 +11,7 @@
 #include "razor/channel_slicer.h"
 #include "razor/context.h"
 #include "razor/mutator.h"
+#include "razor/options.h"
 
 namespace razor::pruning {
 
@@ -19,9 +20,27 @@ namespace razor::pruning {
 void check_unit_name(const ConfigView& table, const std::string& name, const std::vector<std::string>& names,
                      const std::string& what);
 
+/// Width ratios in (0, 1], strictly ascending, at least one; else a config error at `key`.
+void check_ratios(const ConfigView& config, const std::string& key, const std::vector<double>& ratios);
+
+struct ChannelMutatorOptions : Options<ChannelMutatorOptions> {
+  RAZOR_OPTION(std::vector<std::int64_t>, input_shape, "[C, H, W] of one input image, for the trace (e.g. [1, 28, 28])",
+               required)
+      .check([](const auto& s) { return s.size() == 3 && s[0] > 0 && s[1] > 0 && s[2] > 0; },
+             "expected [C, H, W] of positive sizes, e.g. [1, 28, 28]");
+  RAZOR_OPTION(std::vector<double>, ratios, "width ratios each unit may take, ascending",
+               std::vector<double>{0.25, 0.5, 0.75, 1.0});
+  RAZOR_OPTION(std::int64_t, divisor, "channel counts are made divisible by this (MobileNet rounding)", 1).at_least(1);
+  RAZOR_OPTION(std::int64_t, min_channels, "no unit keeps fewer channels", 1).at_least(1);
+  RAZOR_OPTION(Table, units, "per unit name: { prunable = false } pins it, { ratios = [...] } gives it its own choices",
+               "{}");
+  void validate(const ConfigView& cfg) const { check_ratios(cfg, "ratios", ratios); }
+};
+
 class ChannelMutator final : public Mutator {
  public:
-  explicit ChannelMutator(const BuildContext& ctx);
+  using Options = ChannelMutatorOptions;
+  ChannelMutator(const BuildContext& ctx, const Options& options);
   void prepare(Model& model) override;
   const std::vector<SearchGroup>& groups() const override { return groups_; }
   Subnet sample(SampleKind kind) override;
@@ -40,10 +59,7 @@ class ChannelMutator final : public Mutator {
  private:
   void check(const Subnet& subnet) const;
 
-  std::vector<std::int64_t> input_shape_;
-  std::vector<double> ratios_;
-  std::int64_t divisor_, min_value_;
-  std::shared_ptr<const ConfigView> overrides_;
+  Options o_;
   std::mt19937_64 rng_;
   ChannelAnalysis analysis_;
   std::unique_ptr<ChannelSlicer> slicer_;

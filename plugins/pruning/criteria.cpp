@@ -31,16 +31,4 @@ at::Tensor FpgmPruner::importance(const std::vector<at::Tensor>& filters) {
   return at::cdist(joined, joined).sum(1).to(filters.front().scalar_type());
 }
 
-ComponentInfo l1_pruner_info() {
-  return {"pruner", "l1", "Channel importance = mean absolute filter weight (L1 norm), averaged over the unit's layers",
-          {}, &make_component<L1Pruner>};
-}
-
-ComponentInfo fpgm_pruner_info() {
-  return {"pruner", "fpgm",
-          "Channel importance = summed distance of its filter to the others' (FPGM: near the geometric median = "
-          "replaceable)",
-          {}, &make_component<FpgmPruner>};
-}
-
 }  // namespace razor::pruning

@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "razor/context.h"
-#include "razor/plugin.h"
 #include "razor/pruner.h"
 
 namespace razor::pruning {
@@ -27,8 +26,5 @@ class FpgmPruner final : public Pruner {
   explicit FpgmPruner(const BuildContext&) {}
   at::Tensor importance(const std::vector<at::Tensor>& filters) override;
 };
-
-ComponentInfo l1_pruner_info();
-ComponentInfo fpgm_pruner_info();
 
 }  // namespace razor::pruning

@@ -11,12 +11,8 @@
 
 namespace razor::pruning {
 
-GreedySlimSearcher::GreedySlimSearcher(const BuildContext& ctx)
-    : cost_(ctx.config().get<std::string>("cost")), targets_(ctx.config().get<std::vector<double>>("targets")) {
-  if (targets_.empty()) ctx.config().fail("targets", "needs at least one target");
-  for (double t : targets_) {
-    if (!(t > 0)) ctx.config().fail("targets", fmt::format("target {} is not positive", t));
-  }
+GreedySlimSearcher::GreedySlimSearcher(const BuildContext&, const Options& options)
+    : cost_(options.cost), targets_(options.targets) {
   std::sort(targets_.begin(), targets_.end(), std::greater<>());
 }
 

@@ -7,13 +7,22 @@
 #include <vector>
 
 #include "razor/context.h"
+#include "razor/options.h"
 #include "razor/searcher.h"
 
 namespace razor::pruning {
 
+struct GreedySlimOptions : Options<GreedySlimOptions> {
+  RAZOR_OPTION(std::vector<double>, targets, "cost targets, e.g. [2.0e6, 1.2e6] MACs; one subnet each", required)
+      .not_empty("needs at least one target")
+      .positive();
+  RAZOR_OPTION(std::string, cost, "the estimator's cost the targets bound", "flops");
+};
+
 class GreedySlimSearcher final : public Searcher {
  public:
-  explicit GreedySlimSearcher(const BuildContext& ctx);
+  using Options = GreedySlimOptions;
+  GreedySlimSearcher(const BuildContext& ctx, const Options& options);
   std::vector<Subnet> propose(SearchContext& context) override;
   void report(const std::vector<Candidate>& scored) override;
   /// The subnet of the first (largest) target.

@@ -37,26 +37,25 @@ std::optional<double> scheduled_ratio(std::int64_t step, std::int64_t step_freq,
   return 1.0 + (keep_ratio - 1.0) * t / static_cast<double>(prune_times);
 }
 
-IterativePrune::IterativePrune(const BuildContext& ctx)
-    : architecture_(register_module("architecture", ctx.build<Model>("architecture"))),
-      loss_(register_module("loss", ctx.build<Loss>("loss"))),
-      channels_(std::dynamic_pointer_cast<ChannelMutator>(ctx.build<Mutator>("mutator"))),
-      pruner_(ctx.build<Pruner>("pruner")),
-      keep_ratio_(ctx.config().get<double>("keep_ratio")),
-      step_freq_(ctx.config().get<std::int64_t>("step_freq")),
-      prune_times_(ctx.config().get<std::int64_t>("prune_times")) {
+void IterativePruneOptions::validate(const ConfigView& cfg) const { check_ratio(cfg, "keep_ratio", keep_ratio); }
+
+IterativePrune::IterativePrune(const BuildContext& ctx, const Options& options)
+    : architecture_(register_module("architecture", ctx.build(options.architecture))),
+      loss_(register_module("loss", ctx.build(options.loss))),
+      channels_(std::dynamic_pointer_cast<ChannelMutator>(ctx.build(options.mutator))),
+      pruner_(ctx.build(options.pruner)),
+      keep_ratio_(options.keep_ratio),
+      step_freq_(options.step_freq),
+      prune_times_(options.prune_times) {
   const ConfigView& c = ctx.config();
   if (!channels_) c.fail("mutator", "must be the channel mutator: { type = 'channel', input_shape = [C, H, W] }");
-  check_ratio(c, "keep_ratio", keep_ratio_);
-  if (step_freq_ < 1) c.fail("step_freq", "must be at least 1");
-  if (prune_times_ < 1) c.fail("prune_times", "must be at least 1");
   channels_->prepare(*architecture_);
   ChannelSlicer& slicer = channels_->slicer();
   if (slicer.units().empty()) c.fail("architecture", "the model has no prunable channel units");
 
   std::vector<std::string> names;
   for (const auto& u : slicer.units()) names.push_back(u.name);
-  const auto own = c.table("keep_ratios");
+  const auto& own = options.keep_ratios;
   for (const auto& name : own->keys()) {
     check_unit_name(*own, name, names, "prunable channel unit");
     unit_keep_ratios_[name] = own->get<double>(name);
@@ -135,23 +134,6 @@ void IterativePrune::load_state(torch::serialize::InputArchive& archive) {
   }
   channels_->slicer().keep(keep);
   widths_->update();
-}
-
-ComponentInfo iterative_prune_info() {
-  return {"algorithm",
-          "iterative_prune",
-          "Prunes while fine-tuning: every step_freq steps, prune_times times, each channel unit keeps its most "
-          "important channels (by the pruner) on a linear schedule to its keep ratio",
-          {{"architecture", "model", nullptr, "the network to prune (load trained weights with `load_from`)"},
-           {"mutator", "mutator", nullptr, "its channel units: { type = 'channel', input_shape = [C, H, W] }"},
-           {"pruner", "pruner", "{ type = 'l1' }", "the channel-importance criterion (l1, fpgm)"},
-           {"loss", "loss", "{ type = 'cross_entropy' }", "the training loss"},
-           {"keep_ratio", "float", "0.5", "fraction of its channels each unit keeps in the end (rounded as the "
-                                          "mutator's divisor and min_channels say)"},
-           {"keep_ratios", "table", "{}", "per unit name: its own keep ratio"},
-           {"step_freq", "int", "1", "training steps between pruning steps"},
-           {"prune_times", "int", "1", "pruning steps; the first at step 0"}},
-          &make_component<IterativePrune>};
 }
 
 }  // namespace razor::pruning

@@ -14,7 +14,7 @@
 #include "razor/algorithm.h"
 #include "razor/context.h"
 #include "razor/loss.h"
-#include "razor/plugin.h"
+#include "razor/options.h"
 #include "razor/pruner.h"
 
 namespace razor::pruning {
@@ -25,9 +25,25 @@ namespace razor::pruning {
 std::optional<double> scheduled_ratio(std::int64_t step, std::int64_t step_freq, std::int64_t prune_times,
                                       double keep_ratio);
 
+struct IterativePruneOptions : Options<IterativePruneOptions> {
+  RAZOR_OPTION(Nested<Model>, architecture, "the network to prune (load trained weights with `load_from`)", required);
+  RAZOR_OPTION(Nested<Mutator>, mutator, "its channel units: { type = 'channel', input_shape = [C, H, W] }", required);
+  RAZOR_OPTION(Nested<Pruner>, pruner, "the channel-importance criterion (l1, fpgm)", "{ type = 'l1' }");
+  RAZOR_OPTION(Nested<Loss>, loss, "the training loss", "{ type = 'cross_entropy' }");
+  RAZOR_OPTION(double, keep_ratio,
+               "fraction of its channels each unit keeps in the end (rounded as the mutator's divisor and "
+               "min_channels say)",
+               0.5);
+  RAZOR_OPTION(Table, keep_ratios, "per unit name: its own keep ratio", "{}");
+  RAZOR_OPTION(std::int64_t, step_freq, "training steps between pruning steps", 1).at_least(1);
+  RAZOR_OPTION(std::int64_t, prune_times, "pruning steps; the first at step 0", 1).at_least(1);
+  void validate(const ConfigView& cfg) const;
+};
+
 class IterativePrune final : public Algorithm {
  public:
-  explicit IterativePrune(const BuildContext& ctx);
+  using Options = IterativePruneOptions;
+  IterativePrune(const BuildContext& ctx, const Options& options);
   Losses train_step(const Batch& batch) override;
   at::Tensor predict(const at::Tensor& inputs) override;
   Model& model() override { return *architecture_; }
@@ -52,7 +68,5 @@ class IterativePrune final : public Algorithm {
   std::int64_t step_freq_, prune_times_, step_ = 0;
   std::unique_ptr<PrunedWidths> widths_;
 };
-
-ComponentInfo iterative_prune_info();
 
 }  // namespace razor::pruning

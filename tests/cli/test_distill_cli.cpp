@@ -47,10 +47,7 @@ TEST_CASE("SPOS + KD by config alone: the supernet trains on labels and teacher 
 }
 
 TEST_CASE("a teacher scripted in Python distils a razor student from the command line") {
-  if (!python_has_torch()) {
-    MESSAGE("python3-torch is not installed: skipping the Python teacher");
-    return;
-  }
+  REQUIRE_MESSAGE(python_has_torch(), "python3-torch is not installed (tools/bootstrap installs it)");
   const std::string root = temp_dir("distill_python");
   auto py = run_in_source_dir("/usr/bin/python3 plugins/distill/tests/make_teacher.py " + root);
   INFO(py.output);

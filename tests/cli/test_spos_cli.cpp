@@ -71,9 +71,8 @@ TEST_CASE("SPOS on the digits: supernet, search within the FLOPs limit, export P
   CHECK(toml_number(report, "params") < toml_number(report, "supernet_params"));
   CHECK(toml_number(report, "flops") <= limit);
 
-  if (!python_has_torch()) {
-    MESSAGE("python3-torch is not installed: skipping the Python load check");
-  } else {
+  REQUIRE_MESSAGE(python_has_torch(), "python3-torch is not installed (tools/bootstrap installs it)");
+  {
     auto py = run_in_source_dir("/usr/bin/python3 tests/sdk/check_torchscript.py " + dir + "/export/subnet.pt " + dir +
                                 "/export/check_input.pt " + dir + "/export/check_output.pt");
     INFO(py.output);

@@ -64,7 +64,7 @@ TEST_CASE("a full disk is a clear error and the previous sealed file survives") 
   const std::string mount_point = dir.file("small");
   std::filesystem::create_directories(mount_point);
   if (::mount("tmpfs", mount_point.c_str(), "tmpfs", 0, "size=64k") != 0) {
-    MESSAGE("cannot mount a small tmpfs here (not root, or no mount rights): full-disk check skipped");
+    MESSAGE("SKIPPED: the full-disk check (cannot mount a small tmpfs here: not root, or no mount rights)");
     return;
   }
   struct Unmount {

@@ -75,26 +75,29 @@ const char* kLossSource = R"tpl(// loss/@NAME@: the Brier score, the squared dis
 
 namespace @NAME@ {
 
+// Each option once: its type, name, doc, default and checks (razor/options.h).
+struct @CLASS@Options : razor::Options<@CLASS@Options> {
+  RAZOR_OPTION(double, scale, "multiplier of the loss", 1.0).positive();
+};
+
 class @CLASS@ final : public razor::Loss {
  public:
-  explicit @CLASS@(const razor::BuildContext& ctx) : scale_(ctx.config().get<double>("scale")) {
-    if (scale_ <= 0) ctx.config().fail("scale", "must be positive");
-  }
+  using Options = @CLASS@Options;
+  @CLASS@(const razor::BuildContext&, const Options& options) : o_(options) {}
   at::Tensor forward(const at::Tensor& logits, const at::Tensor& labels) override {
     const at::Tensor one_hot = at::one_hot(labels, logits.size(1)).to(logits.dtype());
-    return scale_ * (at::softmax(logits, 1) - one_hot).pow(2).sum(1).mean();
+    return o_.scale * (at::softmax(logits, 1) - one_hot).pow(2).sum(1).mean();
   }
 
  private:
-  double scale_;
+  Options o_;
 };
 
 }  // namespace @NAME@
 
 RAZOR_PLUGIN("@NAME@", "0.1.0", "The @NAME@ loss",
-             {"loss", "@NAME@", "Brier score: squared distance of the softmax to the one-hot labels",
-              {{"scale", "float", "1.0", "multiplier of the loss"}},
-              &razor::make_component<@NAME@::@CLASS@>})
+             razor::component<@NAME@::@CLASS@>("@NAME@",
+                                               "Brier score: squared distance of the softmax to the one-hot labels"))
 )tpl";
 
 const char* kLossTest = R"tpl(
@@ -151,18 +154,18 @@ const char* kModelSource = R"tpl(// model/@NAME@: a small two-layer perceptron o
 
 namespace @NAME@ {
 
+struct @CLASS@Options : razor::Options<@CLASS@Options> {
+  RAZOR_OPTION(std::int64_t, in_channels, "image channels", 1).positive();
+  RAZOR_OPTION(std::int64_t, hidden, "hidden units", 64).positive();
+  RAZOR_OPTION(std::int64_t, num_classes, "output logits", 10).positive();
+};
+
 class @CLASS@ final : public razor::Model {
  public:
-  explicit @CLASS@(const razor::BuildContext& ctx) {
-    const auto& c = ctx.config();
-    const auto in = c.get<std::int64_t>("in_channels"), hidden = c.get<std::int64_t>("hidden");
-    const auto classes = c.get<std::int64_t>("num_classes");
-    if (in <= 0) c.fail("in_channels", "must be positive");
-    if (hidden <= 0) c.fail("hidden", "must be positive");
-    if (classes <= 0) c.fail("num_classes", "must be positive");
-    fc1_ = register_module("fc1", torch::nn::Linear(in * 16, hidden));
-    fc2_ = register_module("fc2", torch::nn::Linear(hidden, classes));
-  }
+  using Options = @CLASS@Options;
+  @CLASS@(const razor::BuildContext&, const Options& o)
+      : fc1_(register_module("fc1", torch::nn::Linear(o.in_channels * 16, o.hidden))),
+        fc2_(register_module("fc2", torch::nn::Linear(o.hidden, o.num_classes))) {}
   at::Tensor forward(const at::Tensor& x) override {
     return fc2_->forward(at::relu(fc1_->forward(at::adaptive_avg_pool2d(x, {4, 4}).flatten(1))));
   }
@@ -174,11 +177,7 @@ class @CLASS@ final : public razor::Model {
 }  // namespace @NAME@
 
 RAZOR_PLUGIN("@NAME@", "0.1.0", "The @NAME@ model",
-             {"model", "@NAME@", "Two-layer perceptron on 4x4-pooled images",
-              {{"in_channels", "int", "1", "image channels"},
-               {"hidden", "int", "64", "hidden units"},
-               {"num_classes", "int", "10", "output logits"}},
-              &razor::make_component<@NAME@::@CLASS@>})
+             razor::component<@NAME@::@CLASS@>("@NAME@", "Two-layer perceptron on 4x4-pooled images"))
 )tpl";
 
 const char* kModelTest = R"tpl(
@@ -192,7 +191,7 @@ namespace {
 
 std::shared_ptr<razor::Model> make_model(double hidden) {
   razor::testing::Context ctx;
-  ctx.options.numbers = {{"in_channels", 3}, {"hidden", hidden}, {"num_classes", 5}};
+  ctx.options.numbers = {{"in_channels", 3}, {"hidden", hidden}, {"num_classes", 5}};  // else the defaults
   return razor::testing::build<razor::Model>(RAZOR_PLUGIN_ENTRY(), ctx);
 }
 
@@ -224,13 +223,16 @@ const char* kAlgorithmSource = R"tpl(// algorithm/@NAME@: supervised training wi
 
 namespace @NAME@ {
 
+struct @CLASS@Options : razor::Options<@CLASS@Options> {
+  RAZOR_OPTION(razor::Nested<razor::Model>, architecture, "the network to train", razor::required);
+  RAZOR_OPTION(double, beta, "weight of the logit penalty", 0.01).non_negative();
+};
+
 class @CLASS@ final : public razor::Algorithm {
  public:
-  explicit @CLASS@(const razor::BuildContext& ctx)
-      : model_(register_module("architecture", ctx.build<razor::Model>("architecture"))),
-        beta_(ctx.config().get<double>("beta")) {
-    if (beta_ < 0) ctx.config().fail("beta", "must not be negative");
-  }
+  using Options = @CLASS@Options;
+  @CLASS@(const razor::BuildContext& ctx, const Options& options)
+      : model_(register_module("architecture", ctx.build(options.architecture))), beta_(options.beta) {}
   // One forward pass per step: the inherited train_step back-propagates the sum of the terms whose
   // names contain "loss", and the algorithm can also be distilled (single_teacher_distill's student).
   razor::Losses forward_losses(const razor::Batch& batch) override {
@@ -248,10 +250,7 @@ class @CLASS@ final : public razor::Algorithm {
 }  // namespace @NAME@
 
 RAZOR_PLUGIN("@NAME@", "0.1.0", "The @NAME@ algorithm",
-             {"algorithm", "@NAME@", "Cross-entropy plus beta times the mean squared logit",
-              {{"architecture", "model", nullptr, "the network to train"},
-               {"beta", "float", "0.01", "weight of the logit penalty"}},
-              &razor::make_component<@NAME@::@CLASS@>})
+             razor::component<@NAME@::@CLASS@>("@NAME@", "Cross-entropy plus beta times the mean squared logit"))
 )tpl";
 
 const char* kAlgorithmTest = R"tpl(
@@ -320,16 +319,20 @@ const char* kSearcherSource = R"tpl(// searcher/@NAME@: random search. It draws 
 
 namespace @NAME@ {
 
+struct @CLASS@Options : razor::Options<@CLASS@Options> {
+  RAZOR_OPTION(std::int64_t, num_candidates, "subnets scored in all", 50).at_least(1);
+  RAZOR_OPTION(std::int64_t, per_round, "subnets scored per round (the run checkpoints after each)", 10).at_least(1);
+  RAZOR_OPTION(double, max_flops, "FLOPs limit of a subnet (0: none)", 0.0).non_negative();
+};
+
 class @CLASS@ final : public razor::Searcher {
  public:
-  explicit @CLASS@(const razor::BuildContext& ctx)
-      : total_(ctx.config().get<std::int64_t>("num_candidates")),
-        per_round_(ctx.config().get<std::int64_t>("per_round")),
-        max_flops_(ctx.config().get<double>("max_flops")),
-        rng_(ctx.seed() ^ 0x5eed) {
-    if (total_ < 1) ctx.config().fail("num_candidates", "must be at least 1");
-    if (per_round_ < 1) ctx.config().fail("per_round", "must be at least 1");
-  }
+  using Options = @CLASS@Options;
+  @CLASS@(const razor::BuildContext& ctx, const Options& options)
+      : total_(options.num_candidates),
+        per_round_(options.per_round),
+        max_flops_(options.max_flops),
+        rng_(ctx.seed() ^ 0x5eed) {}
 
   // Every random draw happens here, so a search resumed from save_state proposes what it would have.
   std::vector<razor::Subnet> propose(razor::SearchContext& context) override {
@@ -376,11 +379,8 @@ class @CLASS@ final : public razor::Searcher {
 }  // namespace @NAME@
 
 RAZOR_PLUGIN("@NAME@", "0.1.0", "The @NAME@ searcher",
-             {"searcher", "@NAME@", "Random search: uniformly drawn subnets within a FLOPs limit; the best score wins",
-              {{"num_candidates", "int", "50", "subnets scored in all"},
-               {"per_round", "int", "10", "subnets scored per round (the run checkpoints after each)"},
-               {"max_flops", "float", "0.0", "FLOPs limit of a subnet (0: none)"}},
-              &razor::make_component<@NAME@::@CLASS@>})
+             razor::component<@NAME@::@CLASS@>(
+                 "@NAME@", "Random search: uniformly drawn subnets within a FLOPs limit; the best score wins"))
 )tpl";
 
 const char* kSearcherTest = R"tpl(

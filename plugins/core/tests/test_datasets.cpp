@@ -432,10 +432,7 @@ TEST_CASE("datasets: components build from config with their declared defaults")
 
 TEST_CASE("datasets: Fashion-MNIST from the Debian package") {
   const std::string root = "/usr/share/datasets/fashion-mnist";
-  if (!fs::exists(root)) {
-    MESSAGE(root << " is absent (package dataset-fashion-mnist); skipping");
-    return;
-  }
+  REQUIRE_MESSAGE(fs::exists(root), root << " is absent (package dataset-fashion-mnist, which tools/bootstrap installs)");
   IdxDataset fashion(root, {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
                             "t10k-labels-idx1-ubyte"},
                      10);

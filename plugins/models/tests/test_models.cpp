@@ -20,7 +20,8 @@
 #include "razor_doctest.hpp"
 #include "resnet.h"
 #include "shufflenet_v2.h"
-#include "model_options.h"
+#include "spos_shufflenet.h"
+#include "mlp.h"
 #include "models_test_support.hpp"
 
 using namespace razor::models;

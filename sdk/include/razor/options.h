@@ -331,6 +331,25 @@ struct Options {
 #define RAZOR_OPTION(TYPE, NAME, DOC, ...) \
   TYPE NAME = ::razor::detail::declare<TYPE>(&this->NAME, #NAME, DOC, __VA_ARGS__)
 
+/// RAZOR_OPTION with LibTorch's TORCH_ARG accessors instead of a public field (`o.widths({16, 32})`
+/// sets and chains, `o.widths()` reads): for an options struct that is also a module's C++ options.
+/// Example: RAZOR_ARG(std::int64_t, num_classes, "output logits", 10).positive();
+#define RAZOR_ARG(TYPE, NAME, DOC, ...)                                      \
+ public:                                                                      \
+  auto NAME(const TYPE& new_##NAME)->decltype(*this) {                        \
+    this->NAME##_ = new_##NAME;                                               \
+    return *this;                                                             \
+  }                                                                           \
+  auto NAME(TYPE&& new_##NAME)->decltype(*this) {                             \
+    this->NAME##_ = std::move(new_##NAME);                                    \
+    return *this;                                                             \
+  }                                                                           \
+  const TYPE& NAME() const noexcept { return this->NAME##_; }                 \
+  TYPE& NAME() noexcept { return this->NAME##_; }                             \
+                                                                              \
+ private:                                                                     \
+  TYPE NAME##_ = ::razor::detail::declare<TYPE>(&this->NAME##_, #NAME, DOC, __VA_ARGS__)
+
 /// RAZOR_OPTION for an option whose name is a C++ keyword: the field FIELD reads the option "NAME".
 /// Example: RAZOR_OPTION_AS(razor::Table, export_, "export", "the export stage", "{}");
 #define RAZOR_OPTION_AS(TYPE, FIELD, NAME, DOC, ...) \

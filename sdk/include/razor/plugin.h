@@ -51,12 +51,16 @@ template <class T>
 struct has_options<T, std::void_t<typename T::Options>> : std::true_type {};
 }  // namespace detail
 
-/// Factory of component T: `T(ctx, options)` with its options read and checked when T names an
-/// options struct (`using Options = ...;`), else `T(ctx)`.
+/// Factory of component T: `T(ctx, options)` (or `T(options)`, a module that needs no context) with its
+/// options read and checked when T names an options struct (`using Options = ...;`), else `T(ctx)`.
 template <class T>
 std::shared_ptr<Component> make_component(const BuildContext& ctx) {
   if constexpr (detail::has_options<T>::value) {
-    return std::make_shared<T>(ctx, T::Options::read(ctx.config()));
+    if constexpr (std::is_constructible_v<T, const BuildContext&, const typename T::Options&>) {
+      return std::make_shared<T>(ctx, T::Options::read(ctx.config()));
+    } else {
+      return std::make_shared<T>(T::Options::read(ctx.config()));
+    }
   } else {
     return std::make_shared<T>(ctx);
   }

@@ -1,5 +1,5 @@
 // model/tiny_vgg: the hand-written TinyVgg (tiny_vgg.h) as a razor plugin. The model code is plain
-// LibTorch; the plugin part is the factory at the end, which reads the config into TinyVggOptions.
+// LibTorch; the plugin part is the descriptor at the end (razor reads a config into TinyVggOptions).
 #include "tiny_vgg.h"
 
 #include <ATen/ATen.h>
@@ -62,34 +62,6 @@ std::string TinyVggImpl::torchscript_forward() const {
 
 }  // namespace tiny_vgg
 
-namespace {
-
-// razor-host builds model/tiny_vgg through this: the config's options, checked, into TinyVggOptions.
-std::shared_ptr<razor::Component> make_tiny_vgg(const razor::BuildContext& ctx) {
-  const auto& c = ctx.config();
-  tiny_vgg::TinyVggOptions o;
-  for (const char* key : {"in_channels", "num_classes", "stem_channels", "branch1x1_channels", "branch3x3_channels",
-                          "head_channels"}) {
-    if (c.get<std::int64_t>(key) <= 0) c.fail(key, "must be positive");
-  }
-  o.in_channels(c.get<std::int64_t>("in_channels"))
-      .num_classes(c.get<std::int64_t>("num_classes"))
-      .stem_channels(c.get<std::int64_t>("stem_channels"))
-      .branch1x1_channels(c.get<std::int64_t>("branch1x1_channels"))
-      .branch3x3_channels(c.get<std::int64_t>("branch3x3_channels"))
-      .head_channels(c.get<std::int64_t>("head_channels"));
-  return tiny_vgg::TinyVgg(o).ptr();
-}
-
-}  // namespace
-
 RAZOR_PLUGIN("tiny_vgg", "0.1.0", "A hand-written LibTorch model pruned by razor",
-             {"model", "tiny_vgg",
-              "Small VGG-style classifier with a residual pair and two concatenated branches; any image size",
-              {{"in_channels", "int", "1", "image channels"},
-               {"num_classes", "int", "10", "output logits"},
-               {"stem_channels", "int", "16", "width of the stem and of the residual pair"},
-               {"branch1x1_channels", "int", "16", "width of the 1x1 branch"},
-               {"branch3x3_channels", "int", "24", "width of the 3x3 branch"},
-               {"head_channels", "int", "64", "width of the last convolution"}},
-              &make_tiny_vgg})
+             razor::component<tiny_vgg::TinyVggImpl>(
+                 "tiny_vgg", "Small VGG-style classifier with a residual pair and two concatenated branches; any image size"))

@@ -22,6 +22,7 @@
 #include <torch/nn/pimpl.h>
 
 #include <razor/model.h>
+#include <razor/options.h>
 #include <razor/scriptable.h>
 #include <razor/tap.h>
 
@@ -53,22 +54,22 @@ class ConvBnReluImpl : public torch::nn::Module, public razor::Scriptable {
 };
 TORCH_MODULE(ConvBnRelu);
 
-struct TinyVggOptions {
-  TORCH_ARG(std::int64_t, in_channels) = 1;
-  TORCH_ARG(std::int64_t, num_classes) = 10;
-  /// Width of the stem and of the residual pair after it.
-  TORCH_ARG(std::int64_t, stem_channels) = 16;
-  /// Widths of the two concatenated branches.
-  TORCH_ARG(std::int64_t, branch1x1_channels) = 16;
-  TORCH_ARG(std::int64_t, branch3x3_channels) = 24;
-  /// Width of the last convolution (the features fc reads).
-  TORCH_ARG(std::int64_t, head_channels) = 64;
+/// Its options, each declared once (razor/options.h): RAZOR_ARG gives the LibTorch accessors
+/// (`TinyVggOptions().stem_channels(8)`) and, from the same line, the option razor reads from a config.
+struct TinyVggOptions : razor::Options<TinyVggOptions> {
+  RAZOR_ARG(std::int64_t, in_channels, "image channels", 1).positive();
+  RAZOR_ARG(std::int64_t, num_classes, "output logits", 10).positive();
+  RAZOR_ARG(std::int64_t, stem_channels, "width of the stem and of the residual pair", 16).positive();
+  RAZOR_ARG(std::int64_t, branch1x1_channels, "width of the 1x1 branch", 16).positive();
+  RAZOR_ARG(std::int64_t, branch3x3_channels, "width of the 3x3 branch", 24).positive();
+  RAZOR_ARG(std::int64_t, head_channels, "width of the last convolution", 64).positive();
 };
 
 /// razor::Model is a torch::nn::Module with a virtual forward; razor::Scriptable lets the export write
 /// the (pruned) model as TorchScript; the taps are named record points for distillation.
 class TinyVggImpl : public razor::Model, public razor::Scriptable {
  public:
+  using Options = TinyVggOptions;  // razor::component<TinyVggImpl> reads it from the config
   explicit TinyVggImpl(const TinyVggOptions& options = {});
   at::Tensor forward(const at::Tensor& x) override;
   std::string torchscript_forward() const override;
