@@ -17,7 +17,8 @@
 namespace razor::models {
 
 struct MlpOptions : razor::Options<MlpOptions> {
-  RAZOR_ARG(std::int64_t, in_features, "values per image: channels x height x width (64 for 8x8 digits)", 64).positive();
+  RAZOR_ARG(std::int64_t, in_features, "values per image: channels x height x width (64 for 8x8 digits)", 64)
+      .positive();
   RAZOR_ARG(std::int64_t, num_classes, "output logits", 10).positive();
   RAZOR_ARG(std::vector<std::int64_t>, hidden, "width of each hidden layer ([] = a linear classifier)",
             std::vector<std::int64_t>{64})

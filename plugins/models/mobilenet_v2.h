@@ -21,7 +21,7 @@ namespace razor::models {
 struct MobileNetV2Options : razor::Options<MobileNetV2Options> {
   RAZOR_STAGE_OPTIONS;
   RAZOR_STAGE_WIDTHS("output channels of each stage", 16, 24, 32);
-  RAZOR_ARG(std::vector<std::int64_t>, repeats, "blocks per stage", std::vector<std::int64_t>{1, 2, 2});
+  RAZOR_ARG(std::vector<std::int64_t>, repeats, "blocks per stage", std::vector<std::int64_t>{1, 2, 2}).positive();
   RAZOR_ARG(std::int64_t, expand_ratio, "hidden width multiplier (the first stage uses 1)", 4).positive();
   RAZOR_ARG(std::int64_t, last_channels, "width of the final 1x1 convolution", 128).positive();
 

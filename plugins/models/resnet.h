@@ -21,7 +21,7 @@ namespace razor::models {
 struct ResNetOptions : razor::Options<ResNetOptions> {
   RAZOR_STAGE_OPTIONS;
   RAZOR_STAGE_WIDTHS("output channels of each stage", 16, 32, 64);
-  RAZOR_ARG(std::vector<std::int64_t>, blocks, "basic blocks per stage", std::vector<std::int64_t>{1, 1, 1});
+  RAZOR_ARG(std::vector<std::int64_t>, blocks, "basic blocks per stage", std::vector<std::int64_t>{1, 1, 1}).positive();
 
  public:
   void validate(const ConfigView& cfg) const;

@@ -21,7 +21,7 @@ namespace razor::models {
 struct ShuffleNetV2Options : razor::Options<ShuffleNetV2Options> {
   RAZOR_STAGE_OPTIONS;
   RAZOR_STAGE_WIDTHS("output channels of each stage (even)", 32, 64, 128);
-  RAZOR_ARG(std::vector<std::int64_t>, repeats, "units per stage", std::vector<std::int64_t>{2, 2, 2});
+  RAZOR_ARG(std::vector<std::int64_t>, repeats, "units per stage", std::vector<std::int64_t>{2, 2, 2}).positive();
   RAZOR_ARG(std::int64_t, last_channels, "width of the final 1x1 convolution", 256).positive();
 
  public:

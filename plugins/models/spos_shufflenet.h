@@ -31,7 +31,8 @@ struct SposShuffleNetOptions : razor::Options<SposShuffleNetOptions> {
   RAZOR_ARG(std::int64_t, stem_stride, "stride of the stem convolution (2 for ImageNet)", 1).positive();
   RAZOR_ARG(bool, stem_pool, "3x3 max-pooling with stride 2 after the stem (ImageNet)", false);
   RAZOR_STAGE_WIDTHS("output channels of each stage (even)", 32, 64, 128);
-  RAZOR_ARG(std::vector<std::int64_t>, repeats, "searchable blocks per stage", std::vector<std::int64_t>{2, 2, 2});
+  RAZOR_ARG(std::vector<std::int64_t>, repeats, "searchable blocks per stage", std::vector<std::int64_t>{2, 2, 2})
+      .positive();
   RAZOR_ARG(std::int64_t, last_channels, "width of the 1x1 convolution before pooling; 0 = none", 256)
       .check([](std::int64_t c) { return c >= 0; }, "must not be negative (0 = no final 1x1 convolution)");
   RAZOR_ARG(std::vector<std::string>, candidates,

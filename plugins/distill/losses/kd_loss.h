@@ -1,5 +1,5 @@
 #pragma once
-// KdLoss: the shared base of the kd_losses plugin. It checks the argument count, multiplies the result
+// KdLoss: the shared base of the distillation losses (one file each, named after its type). It checks the argument count, multiplies the result
 // by `loss_weight`, and holds the one-line shape checks every loss uses (razor::Error naming the loss
 // and the shapes). Also here: the options several losses share (declared by macro, each in its place
 // in a loss's options struct) and the value checks whose messages name the bad value.
@@ -16,6 +16,10 @@ namespace razor::kd {
 /// The argument lists: student and teacher tensors, and those plus the ground-truth labels.
 inline const std::vector<std::string> kStudentTeacher{"preds_S", "preds_T"};
 inline const std::vector<std::string> kWithLabels{"preds_S", "preds_T", "gt_labels"};
+
+/// The layouts the losses' shape errors name.
+inline constexpr const char* kLogits = "[N, C] logits";
+inline constexpr const char* kMaps = "[N, C, H, W] feature maps";
 
 /// How a sum of per-element terms becomes a scalar.
 enum class Reduction { batchmean, sum, mean };

@@ -21,34 +21,7 @@ class RelationalLoss : public KdLoss {
 #define RAZOR_KD_WITH_L2_NORM_OPTION \
   RAZOR_OPTION(bool, with_l2_norm, "L2-normalise each sample's features first", true)
 
-struct DistanceWiseRkdOptions : Options<DistanceWiseRkdOptions> {
-  RAZOR_KD_WITH_L2_NORM_OPTION;
-  RAZOR_KD_LOSS_WEIGHT_OPTION(25.0);
-};
-
-/// Smooth-L1 between the pairwise distance matrices, each divided by its mean non-zero distance.
-class DistanceWiseRkd final : public RelationalLoss {
- public:
-  using Options = DistanceWiseRkdOptions;
-  DistanceWiseRkd(const BuildContext& ctx, const Options& options);
-
- private:
-  at::Tensor relation_loss(const at::Tensor& s, const at::Tensor& t) override;
-};
-
-struct AngleWiseRkdOptions : Options<AngleWiseRkdOptions> {
-  RAZOR_KD_WITH_L2_NORM_OPTION;
-  RAZOR_KD_LOSS_WEIGHT_OPTION(50.0);
-};
-
-/// Smooth-L1 between the cosines of the angles (x_j - x_i, x_k - x_i) over all triplets.
-class AngleWiseRkd final : public RelationalLoss {
- public:
-  using Options = AngleWiseRkdOptions;
-  AngleWiseRkd(const BuildContext& ctx, const Options& options);
-
- private:
-  at::Tensor relation_loss(const at::Tensor& s, const at::Tensor& t) override;
-};
+/// Mean smooth-L1 (beta 1) between two relation tensors of the same shape.
+at::Tensor smooth_l1(const at::Tensor& a, const at::Tensor& b);
 
 }  // namespace razor::kd
