@@ -96,8 +96,8 @@ class @CLASS@ final : public razor::Loss {
 }  // namespace @NAME@
 
 RAZOR_PLUGIN("@NAME@", "0.1.0", "The @NAME@ loss",
-             razor::component<@NAME@::@CLASS@>("@NAME@",
-                                               "Brier score: squared distance of the softmax to the one-hot labels"))
+             razor::component<@NAME@::@CLASS@>(
+                 "@NAME@", "Brier score: squared distance of the softmax to the one-hot labels"))
 )tpl";
 
 const char* kLossTest = R"tpl(
