@@ -95,66 +95,104 @@ void load_model(Model& model, const std::string& file, const ConfigView& runtime
   }
 }
 
-}  // namespace
+// Phase 1 of a run: the config composed, every part of it checked, and the algorithm, estimator,
+// searcher and data built. Nothing is written while a plan is made.
+struct RunPlan {
+  explicit RunPlan(const RunOptions& options);
 
-void run_command(const RunOptions& options) {
-  // 1. Compose and check everything; nothing is written before the config is known to be good.
-  Session session({options.config, options.overrides, options.plugin_paths});
-  const auto& doc = session.document();
-  const TomlConfigView* root = &session.root();
-  RunSettings& settings = session.settings();
-  const auto root_options = RootOptions::read(*root);
-  const auto stages = check_stages(*root, root_options.stages);
-  const bool train_stage = has_stage(stages, "train"), search_stage = has_stage(stages, "search"),
-             export_stage = has_stage(stages, "export");
-
+  Session session;
+  const TomlConfigView* root;
+  RootOptions root_options;
+  std::vector<std::string> stages;
+  bool train_stage, search_stage, export_stage;
   std::shared_ptr<const TomlConfigView> runtime;
-  const auto rt = read_section<RuntimeOptions>(*root, "runtime", &runtime);
-  settings.seed = static_cast<std::uint64_t>(rt.seed);
-  settings.device = parse_device(*runtime, rt.device, options.device);
-  std::int64_t threads = rt.threads;
+  RuntimeOptions rt;
+  std::int64_t threads;
   // Multi-process: where this process stands comes from the environment (torchrun's variables, or
   // razor-host launch), how the ranks work together from [distributed].
-  const std::optional<World> world = world_from_env();
-  const bool parallel = world && world->size > 1;
+  std::optional<World> world;
+  bool parallel;
+  DistributedOptions dist;
+  BufferSync buffer_sync;
+  std::shared_ptr<Algorithm> algorithm;
+  std::shared_ptr<Estimator> estimator;
+  TrainOptions train;
+  SearchOptions search;
+  ExportOptions exporting;
+  std::shared_ptr<const TomlConfigView> search_view, export_view;
+  Mutator* mutator;
+  bool has_choices;
+  bool single_subnet;  // a pruned model (every group has one choice): trained as it is, no search needed
+  std::shared_ptr<Searcher> searcher;
+  ScoringOptions scoring;
+  std::optional<LatencyTable> latency_table;
+  std::optional<Subnet> export_subnet;
+  SpeedSetup speed;
+  DataSetup data;
+  TrainerSetup setup;
+
+ private:
+  void read_runtime(const RunOptions& options);
+  void check_search_and_export(const RunOptions& options);
+  void prepare_training();
+  void check_model_accepts_data() const;
+};
+
+RunPlan::RunPlan(const RunOptions& options)
+    : session({options.config, options.overrides, options.plugin_paths}), root(&session.root()) {
+  root_options = RootOptions::read(*root);
+  stages = check_stages(*root, root_options.stages);
+  train_stage = has_stage(stages, "train");
+  search_stage = has_stage(stages, "search");
+  export_stage = has_stage(stages, "export");
+  read_runtime(options);
+
+  at::manual_seed(session.settings().seed);  // model initialisation is part of the run's seeded state
+  algorithm = session.build_algorithm();
+  if (!rt.load_from.empty()) load_model(algorithm->model(), rt.load_from, *runtime);
+  estimator = session.build_estimator();
+  train = read_section<TrainOptions>(*root, "train");
+  check_search_and_export(options);
+  prepare_training();
+  check_all_keys_read(*session.document());
+  check_model_accepts_data();
+}
+
+void RunPlan::read_runtime(const RunOptions& options) {
+  RunSettings& settings = session.settings();
+  rt = read_section<RuntimeOptions>(*root, "runtime", &runtime);
+  settings.seed = static_cast<std::uint64_t>(rt.seed);
+  settings.device = parse_device(*runtime, rt.device, options.device);
+  threads = rt.threads;
+  world = world_from_env();
+  parallel = world && world->size > 1;
   std::shared_ptr<const TomlConfigView> dist_view;
-  const auto dist = read_section<DistributedOptions>(*root, "distributed", &dist_view);
-  const std::string& backend = dist.backend;
-  if (parallel && !backend_available(backend))
-    dist_view->fail("backend", fmt::format("this LibTorch build has no {} (a CPU-only build); use gloo", backend));
-  if (parallel && backend == "nccl" && !settings.device.is_cuda())
+  dist = read_section<DistributedOptions>(*root, "distributed", &dist_view);
+  if (parallel && !backend_available(dist.backend))
+    dist_view->fail("backend", fmt::format("this LibTorch build has no {} (a CPU-only build); use gloo", dist.backend));
+  if (parallel && dist.backend == "nccl" && !settings.device.is_cuda())
     dist_view->fail("backend", "nccl runs on CUDA devices; set runtime.device = 'cuda' or use gloo");
-  const BufferSync buffer_sync = parse_buffer_sync(dist.batch_norm_stats);
+  buffer_sync = parse_buffer_sync(dist.batch_norm_stats);
   // All cores, shared among the processes of this machine.
   if (threads == 0) threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / (world ? world->local_size : 1));
   if (parallel && world->rank != 0) settings.logger->set_level(spdlog::level::warn);  // rank 0 speaks for all
   if (parallel && settings.device.is_cuda()) {  // one GPU per process of a machine
     settings.device = c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(world->local_rank));
   }
+}
 
-  at::manual_seed(settings.seed);  // model initialisation is part of the run's seeded state
-  auto algorithm = session.build_algorithm();
-  if (!rt.load_from.empty()) load_model(algorithm->model(), rt.load_from, *runtime);
-  std::shared_ptr<Estimator> estimator = session.build_estimator();
-
-  const auto train = read_section<TrainOptions>(*root, "train");
-
-  // Search and export: what they need is checked now, not after training.
-  std::shared_ptr<const TomlConfigView> search_view, export_view;
-  const auto search = read_section<SearchOptions>(*root, "search", &search_view);
-  const auto exporting = read_section<ExportOptions>(*root, "export", &export_view);
-  Mutator* mutator = algorithm->mutator();
-  const bool has_choices = mutator && !mutator->groups().empty();
-  // A pruned model (every group has one choice) has one subnet, trained as it is: no search needed.
-  const bool single_subnet = has_choices && space_size(mutator->groups()) == 1;
-  std::shared_ptr<Searcher> searcher;
-  const ScoringOptions scoring{search.calibrate_samples, search.norm_training};
+// Search and export: what they need is checked now, not after training.
+void RunPlan::check_search_and_export(const RunOptions& options) {
+  search = read_section<SearchOptions>(*root, "search", &search_view);
+  exporting = read_section<ExportOptions>(*root, "export", &export_view);
+  mutator = algorithm->mutator();
+  has_choices = mutator && !mutator->groups().empty();
+  single_subnet = has_choices && space_size(mutator->groups()) == 1;
+  scoring = {search.calibrate_samples, search.norm_training};
   if (search_stage && !has_choices)
     root->fail("stages", "the search stage needs an algorithm whose model has choices (e.g. spos)");
   // Built (and so checked) whenever configured, even for a run without the search stage.
-  if (search_stage || search_view->has("searcher"))
-    searcher = session.build(search.searcher);
-  std::optional<LatencyTable> latency_table;
+  if (search_stage || search_view->has("searcher")) searcher = session.build(search.searcher);
   if (const std::string& file = search.latency_table; !file.empty()) {
     if (!has_choices) search_view->fail("latency_table", "the model has no choices, so no subnet to predict");
     if (!std::filesystem::is_regular_file(file))
@@ -162,22 +200,22 @@ void run_command(const RunOptions& options) {
                                                      options.config));
     latency_table = load_latency_table(file, mutator->groups());
   }
-  std::optional<Subnet> export_subnet;
-  SpeedSetup speed;
   speed.batches = exporting.speed_batches;
   speed.runs = exporting.speed_runs;
   speed.estimator = estimator.get();
-  speed.build_original = [&session] { return session.build_algorithm(); };
+  speed.build_original = [this] { return session.build_algorithm(); };
   if (const std::string& file = exporting.subnet; !file.empty()) {
     if (!has_choices) export_view->fail("subnet", "the model has no choices left to fix");
     export_subnet = load_subnet(file, mutator->groups());
   } else if (export_stage && has_choices && !search_stage && !single_subnet) {
     root->fail("stages", "export needs a subnet: add the search stage or set export.subnet");
   }
+}
 
-  // Data: loading may fail on bad files (DataError), still before anything is written.
-  DataSetup data = session.data();
-  TrainerSetup setup;
+// Data (loading may fail on bad files: DataError, still before anything is written), the optimizer
+// and the schedule.
+void RunPlan::prepare_training() {
+  data = session.data();
   setup.train = std::move(data.train);
   setup.val = std::move(data.val);
   if (parallel && train_stage) {
@@ -193,19 +231,20 @@ void run_command(const RunOptions& options) {
                                                    fmt::join(latency_table->input, ", "),
                                                    fmt::join(data.image_shape.begin() + 1, data.image_shape.end(), ", ")));
 
-  algorithm->to(settings.device);
+  algorithm->to(session.settings().device);
   const auto optimizer = session.build(root_options.optimizer);
   setup.optimizer = optimizer->create(algorithm->parameters());
   setup.schedule = session.build(root_options.schedule);
   setup.span = {optimizer->lr(), setup.train->batches_per_epoch(), setup.train->batches_per_epoch() * train.epochs};
-  check_all_keys_read(*doc);
+}
 
-  // The model must accept the data: one forward (eval mode, no gradients) on one validation image.
+// The model must accept the data: one forward (eval mode, no gradients) on one validation image.
+void RunPlan::check_model_accepts_data() const {
   const at::Tensor probe = setup.val->batch(0, 0).inputs.narrow(0, 0, 1);
   try {
     c10::NoGradGuard no_grad;
     algorithm->eval();
-    at::Tensor logits = algorithm->predict(probe.to(settings.device));
+    at::Tensor logits = algorithm->predict(probe.to(session.settings().device));
     algorithm->train();
     const auto max_label = data.max_label;
     if (logits.dim() != 2 || logits.size(1) <= max_label) {
@@ -217,136 +256,161 @@ void run_command(const RunOptions& options) {
     throw Error(fmt::format("{}: the model does not accept images of shape {}: {}", root->where("algorithm"),
                             shape_text(probe.sizes()), what.substr(0, what.find('\n'))));
   }
+}
 
-  // 2. Meet the other ranks (they have checked the same config), then write the work dir (rank 0) and run.
-  std::unique_ptr<Group> group;
-  if (parallel) {
-    group = std::make_unique<Group>(*world, backend, std::chrono::seconds(dist.timeout_s));
-    broadcast_module(*group, *algorithm);  // every rank starts from rank 0's weights
-  }
-  const bool writes = !group || group->rank() == 0;
+// Phase 2: the work dir, locked, with the composed config and the log file (rank 0 only: `writes`).
+std::string open_work_dir(const RunOptions& options, const RunPlan& plan, bool writes,
+                          std::optional<WorkDirLock>& lock) {
   const std::string work_dir =
       options.work_dir.empty() ? "work_dirs/" + fs::path(options.config).stem().string() : options.work_dir;
   // A work dir another run is using is refused first (that run may not have checkpointed yet).
-  std::optional<WorkDirLock> lock;
   if (writes && fs::is_directory(work_dir)) lock.emplace(work_dir);
-  const bool train_checkpoint = fs::exists(work_dir + "/checkpoints/latest.pt");
-  if (options.resume && !train_checkpoint && !fs::exists(work_dir + "/search/state.pt")) {
+  if (options.resume && !fs::exists(work_dir + "/checkpoints/latest.pt") && !fs::exists(work_dir + "/search/state.pt")) {
     throw Error(fmt::format("--resume: {}/checkpoints/latest.pt does not exist", work_dir));
   }
   std::ostringstream composed;
-  composed << doc->root << '\n';
+  composed << plan.session.document()->root << '\n';
   const std::string config_file = work_dir + "/config.toml";
-  if (writes) {
-    fs::create_directories(work_dir);
-    if (!lock) lock.emplace(work_dir);  // before anything in it is written
-    add_file_log(*settings.logger, work_dir + "/log.txt", options.resume);
-  }
-  if (writes && options.resume) {
+  auto& logger = *plan.session.settings().logger;
+  if (!writes) return work_dir;
+  fs::create_directories(work_dir);
+  if (!lock) lock.emplace(work_dir);  // before anything in it is written
+  add_file_log(logger, work_dir + "/log.txt", options.resume);
+  if (options.resume) {
     std::ifstream before(config_file);
     const std::string previous((std::istreambuf_iterator<char>(before)), std::istreambuf_iterator<char>());
     if (fs::exists(config_file) && previous != composed.str()) {
-      settings.logger->warn("warning: the config differs from the one this work dir was started with; "
-                            "resuming with the new one (the old one is kept as config.previous.toml)");
+      logger.warn("warning: the config differs from the one this work dir was started with; "
+                  "resuming with the new one (the old one is kept as config.previous.toml)");
       write_file_atomically(work_dir + "/config.previous.toml", previous);
     }
   }
-  if (writes) write_file_atomically(config_file, composed.str());
+  write_file_atomically(config_file, composed.str());
+  return work_dir;
+}
 
-  at::set_num_threads(static_cast<int>(threads));
-  auto& log = *settings.logger;
+// What the run is about to do, for the log.
+void log_start(const RunOptions& options, const RunPlan& p, const std::string& work_dir, const Group* group) {
+  auto& log = *p.session.settings().logger;
   log.info("razor-host {} ({}), config {}", RAZOR_VERSION, sdk_build_tag(), options.config);
-  log.info("work dir {}; device {}; threads {}; seed {}; stages {}", work_dir, settings.device.str(),
-           at::get_num_threads(), settings.seed, fmt::join(stages, ", "));
-  log.info("data: {}", data.description);
+  log.info("work dir {}; device {}; threads {}; seed {}; stages {}", work_dir, p.session.settings().device.str(),
+           at::get_num_threads(), p.session.settings().seed, fmt::join(p.stages, ", "));
+  log.info("data: {}", p.data.description);
   if (group) {
     log.info("data parallel: {} processes ({}, rendezvous {}:{}), {} threads each; each takes 1/{} of every batch; "
-             "batch-norm statistics: {}", world->size, backend, world->master_addr, world->master_port, at::get_num_threads(),
-             world->size, dist.batch_norm_stats);
+             "batch-norm statistics: {}", p.world->size, p.dist.backend, p.world->master_addr, p.world->master_port,
+             at::get_num_threads(), p.world->size, p.dist.batch_norm_stats);
   }
-  if (has_choices) {
-    log.info("search space: {} groups, {:.4g} subnets; the current path: {}", mutator->groups().size(),
-             space_size(mutator->groups()), subnet_text(mutator->current()));
+  if (p.has_choices) {
+    log.info("search space: {} groups, {:.4g} subnets; the current path: {}", p.mutator->groups().size(),
+             space_size(p.mutator->groups()), subnet_text(p.mutator->current()));
   }
-  if (estimator) {
-    auto costs = estimator->estimate(algorithm->model(), data.image_shape);
+  if (p.estimator) {
+    auto costs = p.estimator->estimate(p.algorithm->model(), p.data.image_shape);
     std::vector<std::string> parts;
     for (const auto& [name, value] : costs) parts.push_back(fmt::format("{} {:.0f} ({})", name, value, si_text(value)));
-    log.info("model costs per image{}: {}", has_choices ? " (the current path)" : "", fmt::join(parts, ", "));
+    log.info("model costs per image{}: {}", p.has_choices ? " (the current path)" : "", fmt::join(parts, ", "));
   }
+}
 
-  stages_begin();  // a stop signal is now a request the stages honour
-
+// Phase 3: the stages, in order.
+void run_stages(const RunOptions& options, RunPlan& p, const std::string& work_dir, bool writes, Group* group) {
+  const RunSettings& settings = p.session.settings();
+  auto& log = *settings.logger;
   // The trainer owns the loaders; it lives as long as the later stages use the validation one.
-  const BatchLoader& val_loader = *setup.val;
+  const BatchLoader& val_loader = *p.setup.val;
   std::optional<Trainer> trainer;
-  if (train_stage) {
-    setup.algorithm = algorithm;
-    setup.epochs = train.epochs;
-    setup.val_interval = train.val_interval;
-    setup.log_interval = rt.log_interval;
-    setup.checkpoint_interval = rt.checkpoint_interval;
+  if (p.train_stage) {
+    TrainerSetup& setup = p.setup;
+    setup.algorithm = p.algorithm;
+    setup.epochs = p.train.epochs;
+    setup.val_interval = p.train.val_interval;
+    setup.log_interval = p.rt.log_interval;
+    setup.checkpoint_interval = p.rt.checkpoint_interval;
     setup.device = settings.device;
     setup.work_dir = work_dir;
     setup.logger = settings.logger;
-    setup.group = group.get();
-    setup.buffer_sync = buffer_sync;
-    setup.bucket_bytes = static_cast<std::int64_t>(dist.bucket_mb * (1 << 20));
+    setup.group = group;
+    setup.buffer_sync = p.buffer_sync;
+    setup.bucket_bytes = static_cast<std::int64_t>(p.dist.bucket_mb * (1 << 20));
     trainer.emplace(std::move(setup));
-    if (options.resume && train_checkpoint) trainer->resume();
+    if (options.resume && fs::exists(work_dir + "/checkpoints/latest.pt")) trainer->resume();
     trainer->run();
     if (writes) {
-      save_weights(algorithm->model(), work_dir + "/model.pt");
+      save_weights(p.algorithm->model(), work_dir + "/model.pt");
       log.info("final model weights: {}/model.pt", work_dir);
     }
   }
 
   std::optional<SubnetScorer> scorer;
-  if (has_choices && (search_stage || export_stage)) {
-    scorer.emplace(*algorithm, val_loader, *data.calibration, scoring, settings.device);
+  if (p.has_choices && (p.search_stage || p.export_stage)) {
+    scorer.emplace(*p.algorithm, val_loader, *p.data.calibration, p.scoring, settings.device);
   }
-  if (search_stage) {
+  if (p.search_stage) {
     SearchSetup search;
-    search.algorithm = algorithm.get();
-    search.searcher = searcher.get();
-    search.estimator = estimator.get();
-    search.latency = latency_table ? &*latency_table : nullptr;
+    search.algorithm = p.algorithm.get();
+    search.searcher = p.searcher.get();
+    search.estimator = p.estimator.get();
+    search.latency = p.latency_table ? &*p.latency_table : nullptr;
     search.scorer = &*scorer;
-    search.image_shape = data.image_shape;
+    search.image_shape = p.data.image_shape;
     search.work_dir = work_dir;
     search.resume = options.resume;
     search.logger = &log;
-    search.group = group.get();
+    search.group = group;
     const Candidate best = run_search(search);
-    if (!export_subnet) export_subnet = best.subnet;
+    if (!p.export_subnet) p.export_subnet = best.subnet;
   }
-  if (export_stage && writes) {  // rank 0 exports; the others are done
+  if (p.export_stage && writes) {  // rank 0 exports; the others are done
     if (const int signal = stop_requested())
       throw Interrupted(signal, fmt::format("{} before the export: nothing exported; continue with --resume", signal_name(signal)));
     ExportSetup ex;
-    ex.algorithm = algorithm.get();
-    ex.estimator = estimator.get();
+    ex.algorithm = p.algorithm.get();
+    ex.estimator = p.estimator.get();
     // Its batch-norm statistics were trained for this width: no recalibration.
-    if (!export_subnet && single_subnet) export_subnet = mutator->current();
-    ex.scorer = scorer && !single_subnet ? &*scorer : nullptr;
-    ex.subnet = export_subnet;
+    if (!p.export_subnet && p.single_subnet) p.export_subnet = p.mutator->current();
+    ex.scorer = scorer && !p.single_subnet ? &*scorer : nullptr;
+    ex.subnet = p.export_subnet;
     ex.val = &val_loader;
-    ex.check_samples = exporting.check_samples;
-    ex.torchscript = exporting.torchscript;
-    ex.inference = exporting.inference;
-    ex.inference_layout = exporting.inference_layout;
-    if (!speed.batches.empty()) ex.layout_batches = speed.batches;
-    ex.image_shape = data.image_shape;
-    speed.image_shape = data.image_shape;
+    ex.check_samples = p.exporting.check_samples;
+    ex.torchscript = p.exporting.torchscript;
+    ex.inference = p.exporting.inference;
+    ex.inference_layout = p.exporting.inference_layout;
+    if (!p.speed.batches.empty()) ex.layout_batches = p.speed.batches;
+    ex.image_shape = p.data.image_shape;
+    p.speed.image_shape = p.data.image_shape;
     ex.device = settings.device;
     ex.work_dir = work_dir;
     ex.logger = &log;
-    if (!speed.batches.empty()) ex.speed = speed;
+    if (!p.speed.batches.empty()) ex.speed = p.speed;
     const ExportReport r = run_export(ex);
-    if (export_subnet) log.info("result: subnet {}", subnet_text(*export_subnet));
+    if (p.export_subnet) log.info("result: subnet {}", subnet_text(*p.export_subnet));
     log.info("result: validation top-1 {:.2f}%, {}; files in {}/export", r.top1,
              r.costs.empty() ? si_text(r.params) + " parameters" : costs_text(r.costs), work_dir);
   }
+}
+
+}  // namespace
+
+void run_command(const RunOptions& options) {
+  // 1. Compose and check everything; nothing is written before the config is known to be good.
+  RunPlan plan(options);
+
+  // 2. Meet the other ranks (they have checked the same config), then write the work dir (rank 0) and run.
+  std::unique_ptr<Group> group;
+  if (plan.parallel) {
+    group = std::make_unique<Group>(*plan.world, plan.dist.backend, std::chrono::seconds(plan.dist.timeout_s));
+    broadcast_module(*group, *plan.algorithm);  // every rank starts from rank 0's weights
+  }
+  const bool writes = !group || group->rank() == 0;
+  std::optional<WorkDirLock> lock;
+  const std::string work_dir = open_work_dir(options, plan, writes, lock);
+  at::set_num_threads(static_cast<int>(plan.threads));
+  log_start(options, plan, work_dir, group.get());
+
+  // 3. The stages.
+  stages_begin();  // a stop signal is now a request the stages honour
+  run_stages(options, plan, work_dir, writes, group.get());
 }
 
 void add_run_options(CLI::App* cmd, RunOptions& run) {
