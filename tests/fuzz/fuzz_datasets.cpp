@@ -104,10 +104,10 @@ std::vector<Seed> idx_seeds() {
 }
 
 std::vector<Seed> cifar_seeds() {
-  std::string record(host::kCifarRecordBytes, '\0');
+  std::string record(core::kCifarRecordBytes, '\0');
   for (std::size_t i = 1; i < record.size(); ++i) record[i] = char(i * 13);
   std::string two = record + record;
-  two[host::kCifarRecordBytes] = 9;
+  two[core::kCifarRecordBytes] = 9;
   return {{"one", '\0' + record}, {"two_gzipped", '\1' + gzip(two)}, {"short", '\0' + record.substr(0, 100)}};
 }
 
