@@ -24,9 +24,13 @@ class Cifar10Dataset final : public Dataset {
   using Options = Cifar10Options;
   Cifar10Dataset(const BuildContext& ctx, const Options& options);
 
-  bool has_split(Split) const override { return true; }
+  bool has_split(Split split) const override { return split != Split::val; }
   /// Images [N,3,32,32] float = byte/255 (channel-major, as stored), labels [N] int64 in 0..9.
-  LabelledImages load(Split split) const override;
+  LabelledImages load(Split split) const;
+  /// The split held in memory (load()).
+  std::shared_ptr<const ImageSource> open(Split split) const override {
+    return in_memory_source(load(split), std::string("cifar10 ") + split_name(split));
+  }
   std::int64_t num_classes() const override { return 10; }
   /// "cifar10 (<root>: 50000 train + 10000 test images 3x32x32, 10 classes)" from plain files' sizes;
   /// "cifar10 (<root>, 10 classes)" when they cannot be sized.

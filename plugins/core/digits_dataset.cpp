@@ -111,7 +111,7 @@ DigitsDataset::DigitsDataset(const std::string& path)
 DigitsDataset::DigitsDataset(const BuildContext&, const Options& options) : DigitsDataset(options.path) {}
 
 LabelledImages DigitsDataset::load(Split split) const {
-  if (split != Split::train) throw DataError(describe() + ": has no test split");
+  if (split != Split::train) throw DataError(describe() + ": has no " + split_name(split) + " split");
   return {data_.images.clone(), data_.labels.clone()};
 }
 

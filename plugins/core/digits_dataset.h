@@ -29,7 +29,11 @@ class DigitsDataset final : public Dataset {
   bool has_split(Split split) const override { return split == Split::train; }
   /// Split::train: a copy of the images [N,1,8,8] float (pixel/16) and labels [N] int64.
   /// Split::test throws DataError.
-  LabelledImages load(Split split) const override;
+  LabelledImages load(Split split) const;
+  /// The split held in memory (load()).
+  std::shared_ptr<const ImageSource> open(Split split) const override {
+    return in_memory_source(load(split), std::string("digits ") + split_name(split));
+  }
   std::int64_t num_classes() const override { return 10; }
   /// "digits (embedded, 1797 images 1x8x8, 10 classes)" or "digits (<path>, ...)".
   std::string describe() const override;

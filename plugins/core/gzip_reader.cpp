@@ -32,17 +32,17 @@ struct Fd {
   }
 };
 
-std::string read_plain(const std::string& path) {
+std::string read_plain(const std::string& path, std::size_t limit) {
   Fd file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
   if (file.fd < 0) fail_errno(path, "cannot open", errno);
   struct stat st {};
   if (::fstat(file.fd, &st) != 0) fail_errno(path, "cannot stat", errno);
   if (S_ISDIR(st.st_mode)) fail_errno(path, "cannot open", EISDIR);
   std::string bytes;
-  if (S_ISREG(st.st_mode)) bytes.reserve(static_cast<std::size_t>(st.st_size));
+  if (S_ISREG(st.st_mode)) bytes.reserve(std::min(limit, static_cast<std::size_t>(st.st_size)));
   char buffer[1 << 16];
-  for (;;) {
-    const ssize_t got = ::read(file.fd, buffer, sizeof buffer);
+  while (bytes.size() < limit) {
+    const ssize_t got = ::read(file.fd, buffer, std::min(sizeof buffer, limit - bytes.size()));
     if (got < 0) {
       if (errno == EINTR) continue;
       fail_errno(path, "read error", errno);
@@ -109,9 +109,11 @@ std::string gunzip(const void* data, std::size_t size, const std::string& name_f
 }
 
 std::string read_file_bytes(const std::string& path) {
-  std::string bytes = read_plain(path);
+  std::string bytes = read_plain(path, std::string::npos);
   if (!is_gz_path(path)) return bytes;
   return gunzip(bytes.data(), bytes.size(), path);
 }
+
+std::string read_file_start(const std::string& path, std::size_t max_bytes) { return read_plain(path, max_bytes); }
 
 }  // namespace razor::core

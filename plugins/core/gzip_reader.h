@@ -11,6 +11,9 @@ namespace razor::core {
 ///   "/x/train-images-idx3-ubyte.gz: corrupt gzip data (invalid block type)"
 std::string read_file_bytes(const std::string& path);
 
+/// The first `max_bytes` of a file (all of a shorter one), as stored. Throws as read_file_bytes.
+std::string read_file_start(const std::string& path, std::size_t max_bytes);
+
 /// Decompresses gzip data held in memory (concatenated gzip members are joined, as gzip(1) does).
 /// Throws razor::DataError "<name_for_errors>: corrupt gzip data (<why>)".
 std::string gunzip(const void* data, std::size_t size, const std::string& name_for_errors);

@@ -39,9 +39,13 @@ class IdxDataset final : public Dataset {
   IdxDataset(std::string root, IdxFileNames files, std::int64_t num_classes);
   IdxDataset(const BuildContext& ctx, const Options& options);
 
-  bool has_split(Split) const override { return true; }
+  bool has_split(Split split) const override { return split != Split::val; }
   /// Images [N,1,H,W] float = byte/255, labels [N] int64. Reads the files on every call.
-  LabelledImages load(Split split) const override;
+  LabelledImages load(Split split) const;
+  /// The split held in memory (load()).
+  std::shared_ptr<const ImageSource> open(Split split) const override {
+    return in_memory_source(load(split), std::string("idx ") + split_name(split));
+  }
   std::int64_t num_classes() const override { return num_classes_; }
   /// "idx (<root>: 60000 train + 10000 test images 1x28x28, 10 classes)"; reads only the headers,
   /// and falls back to "idx (<root>, 10 classes)" when they cannot be read.

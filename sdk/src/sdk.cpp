@@ -90,6 +90,8 @@ Losses Algorithm::train_step(const Batch& batch) {
   return losses;
 }
 Dataset::~Dataset() = default;
+ImageSource::~ImageSource() = default;
+Transform::~Transform() = default;
 Estimator::~Estimator() = default;
 Optimizer::~Optimizer() = default;
 Schedule::~Schedule() = default;

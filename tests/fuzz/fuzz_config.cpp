@@ -30,6 +30,7 @@ void read_option(const host::TomlConfigView& view, const OptionInfo& o) {
   else if (type == "int[]") view.get_int_list(o.name);
   else if (type == "float[]") view.get_double_list(o.name);
   else if (type == "string[]") view.get_string_list(o.name);
+  else if (type.size() > 2 && type.compare(type.size() - 2, 2, "[]") == 0) view.table_list(o.name);  // components
   else if (view.has(o.name)) view.table(o.name);  // a section or a component table
 }
 
@@ -73,8 +74,6 @@ void run(const std::string& bytes) {
     if (root->has("data")) {
       auto data = host::section(*root, "data", host::DataOptions::option_infos());
       read_section(*data, host::DataOptions::option_infos(), first_error);
-      read_section(*host::section(*data, "augment", host::AugmentOptions::option_infos()),
-                   host::AugmentOptions::option_infos(), first_error);
     }
     if (!first_error.empty()) throw ConfigError(first_error);
     host::check_all_keys_read(*doc);

@@ -12,6 +12,8 @@
 #include <torch/nn/modules/linear.h>
 
 #include "parallel/gradient_sync.h"
+#include "transforms/random_crop.h"
+#include "transforms/random_flip.h"
 #include "parallel/group.h"
 #include "parallel/model_sync.h"
 #include "parallel/world.h"
@@ -235,20 +237,24 @@ TEST_CASE("backends: gloo here; a missing one is a clear error") {
 TEST_CASE("a sharded training loader gives each rank its rows of the very batch one process sees") {
   const std::int64_t n = 40;
   razor::LabelledImages data{at::arange(n * 16, at::kFloat).view({n, 1, 4, 4}), at::arange(n, at::kLong)};
-  const Augmentation aug{1, true};
-  BatchLoader whole(data, 6, true, 7, aug, {});
+  razor::core::RandomCropOptions crop;
+  crop.padding = 1;
+  LoaderSettings aug;
+  aug.pipeline = {std::make_shared<razor::core::RandomCrop>(crop),
+                  std::make_shared<razor::core::RandomFlip>(razor::core::RandomFlipOptions{})};
+  BatchLoader whole(data, 6, true, 7, aug);
   for (int world : {2, 3}) {
-    std::vector<BatchLoader> shards;
+    std::vector<std::unique_ptr<BatchLoader>> shards;
     for (int r = 0; r < world; ++r) {
-      shards.emplace_back(data, 6, true, 7, aug, Normalization{});
-      shards.back().shard(r, world);
+      shards.push_back(std::make_unique<BatchLoader>(data, 6, true, 7, aug));
+      shards.back()->shard(r, world);
     }
     for (std::int64_t epoch : {0, 1}) {
       for (std::int64_t i = 0; i < whole.batches_per_epoch(); ++i) {
         std::vector<at::Tensor> images, labels;
         for (auto& s : shards) {
-          CHECK(s.batches_per_epoch() == whole.batches_per_epoch());
-          auto b = s.batch(epoch, i);
+          CHECK(s->batches_per_epoch() == whole.batches_per_epoch());
+          auto b = s->batch(epoch, i);
           images.push_back(b.inputs);
           labels.push_back(b.targets);
         }
@@ -258,7 +264,7 @@ TEST_CASE("a sharded training loader gives each rank its rows of the very batch 
       }
     }
   }
-  BatchLoader odd(data, 8, true, 7, aug, {});
+  BatchLoader odd(data, 8, true, 7, aug);
   CHECK_THROWS_WITH_AS(odd.shard(0, 3),
                        "batch size 8 does not split evenly over 3 processes: the batch size is the global one, make it a "
                        "multiple of the process count",

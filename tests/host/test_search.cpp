@@ -37,7 +37,7 @@ TEST_CASE("batch-norm recalibration gives the true mean and unbiased variance of
   ConvBnNet net;
   const auto data = images(96);
   // One batch holding every calibration image: the statistics are exactly those of the set.
-  BatchLoader one_batch(data, 96, false, 0, {}, {});
+  BatchLoader one_batch(data, 96, false, 0);
   net.eval();
   calibrate_batch_norm(net, [&](const at::Tensor& x) { net.forward(x); }, one_batch, 96, c10::kCPU);
   CHECK_FALSE(net.is_training());  // mode restored
@@ -50,7 +50,7 @@ TEST_CASE("batch-norm recalibration gives the true mean and unbiased variance of
   CHECK(at::allclose(net.bn->running_var, features.var(1, /*unbiased=*/true), 1e-4, 1e-6));
 
   // Several batches: each batch weighs the same (the average of the per-batch statistics).
-  BatchLoader batches(data, 32, false, 0, {}, {});
+  BatchLoader batches(data, 32, false, 0);
   calibrate_batch_norm(net, [&](const at::Tensor& x) { net.forward(x); }, batches, 64, c10::kCPU);
   at::Tensor a, b;
   {
@@ -70,7 +70,7 @@ TEST_CASE("a snapshot puts batch-norm statistics back; batch statistics in eval 
   net.forward(data.images);  // non-trivial running statistics
   const at::Tensor mean = net.bn->running_mean.clone(), var = net.bn->running_var.clone();
   BatchNormSnapshot snapshot(net);
-  BatchLoader loader(data, 64, false, 0, {}, {});
+  BatchLoader loader(data, 64, false, 0);
   calibrate_batch_norm(net, [&](const at::Tensor& x) { net.forward(x); }, loader, 64, c10::kCPU);
   CHECK_FALSE(at::equal(net.bn->running_mean, mean));
   snapshot.restore();

@@ -8,7 +8,11 @@
 
 #include "config/config_loader.h"
 #include "config/toml_config_view.h"
+#include "razor/transform.h"
 #include "session/batch_loader.h"
+#include "session/source_subsets.h"
+#include "transforms/random_crop.h"
+#include "transforms/random_flip.h"
 #include "stages/train/checkpoint.h"
 #include "base/metrics_log.h"
 #include "razor_doctest.hpp"
@@ -45,8 +49,8 @@ class TinyAlgorithm final : public razor::Algorithm {
 }  // namespace
 
 TEST_CASE("batches are a pure function of (seed, epoch, index)") {
-  BatchLoader a(numbered(103), 10, true, 7, {}, {});
-  BatchLoader b(numbered(103), 10, true, 7, {}, {});
+  BatchLoader a(numbered(103), 10, true, 7);
+  BatchLoader b(numbered(103), 10, true, 7);
   CHECK(a.batches_per_epoch() == 10);  // the last 3 samples are dropped in training
   CHECK(at::equal(a.batch(2, 3).inputs, b.batch(2, 3).inputs));
   CHECK(at::equal(a.batch(2, 3).inputs, a.batch(2, 3).inputs));
@@ -56,13 +60,20 @@ TEST_CASE("batches are a pure function of (seed, epoch, index)") {
   for (std::int64_t i = 0; i < a.batches_per_epoch(); ++i) seen.push_back(a.batch(0, i).inputs.select(2, 0).select(2, 0).flatten());
   CHECK(std::get<0>(at::_unique(at::cat(seen))).numel() == 100);
 
-  BatchLoader eval(numbered(103), 10, false, 7, {}, {});
+  BatchLoader eval(numbered(103), 10, false, 7);
   CHECK(eval.batches_per_epoch() == 11);
   CHECK(eval.batch(0, 10).targets.size(0) == 3);
   CHECK(eval.batch(0, 1).inputs[0][0][0][0].item<float>() == 10.0f);
 
   // Augmentation keeps shapes; a crop never invents values other than the image's and zero.
-  BatchLoader aug(numbered(40), 8, true, 1, {2, true}, {{0.5}, {2.0}});
+  razor::core::RandomCropOptions crop;
+  crop.padding = 2;
+  LoaderSettings settings;
+  settings.pipeline = {std::make_shared<razor::core::RandomCrop>(crop),
+                       std::make_shared<razor::core::RandomFlip>(razor::core::RandomFlipOptions{})};
+  settings.mean = {0.5};
+  settings.std = {2.0};
+  BatchLoader aug(numbered(40), 8, true, 1, settings);
   auto batch = aug.batch(0, 0);
   CHECK(batch.inputs.sizes() == at::IntArrayRef({8, 1, 4, 4}));
   at::Tensor raw = batch.inputs * 2.0 + 0.5;  // undo normalisation
@@ -73,13 +84,15 @@ TEST_CASE("batches are a pure function of (seed, epoch, index)") {
 }
 
 TEST_CASE("validation split is seeded, disjoint and complete") {
-  auto [train, val] = split_train_val(numbered(50), 0.2, 3);
+  const auto source = razor::in_memory_source(numbered(50), "numbered");
+  auto [train_source, val_source] = split_train_val(source, 0.2, 3);
+  const auto train = razor::read_all(*train_source), val = razor::read_all(*val_source);
   CHECK(train.labels.size(0) == 40);
   CHECK(val.labels.size(0) == 10);
   at::Tensor all = at::cat({train.images.flatten(1).select(1, 0), val.images.flatten(1).select(1, 0)});
   CHECK(std::get<0>(at::_unique(all)).numel() == 50);
-  auto [train2, val2] = split_train_val(numbered(50), 0.2, 3);
-  CHECK(at::equal(val.images, val2.images));
+  CHECK(at::equal(val.images, razor::read_all(*split_train_val(source, 0.2, 3).second).images));
+  CHECK_FALSE(at::equal(val.images, razor::read_all(*split_train_val(source, 0.2, 4).second).images));
 }
 
 TEST_CASE("checkpoints restore model, optimizer, generators and position exactly") {

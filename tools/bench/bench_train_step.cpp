@@ -23,6 +23,7 @@
 #include "digits_dataset.h"
 #include "razor/algorithm.h"
 #include "session/batch_loader.h"
+#include "transforms/random_crop.h"
 
 using namespace razor::host;
 using namespace razor::core;
@@ -97,7 +98,13 @@ int main(int argc, char** argv) {
     algorithm->train_step({x, y});
     opt.step();
   };
-  BatchLoader loader(data, 64, true, 0, {1, false}, {{0.3}, {0.38}});
+  razor::core::RandomCropOptions crop;
+  crop.padding = 1;
+  razor::host::LoaderSettings settings;
+  settings.pipeline = {std::make_shared<razor::core::RandomCrop>(crop)};
+  settings.mean = {0.3};
+  settings.std = {0.38};
+  BatchLoader loader(data, 64, true, 0, settings);
   auto full_step = [&](int i) {
     for (auto& g : opt.param_groups()) g.options().set_lr(0.05 * (1.0 - i * 1e-4));
     razor::Batch b = loader.batch(i / loader.batches_per_epoch(), i % loader.batches_per_epoch());

@@ -145,10 +145,9 @@ void plugins_markdown(const std::vector<std::string>& plugin_paths, std::ostream
          "composed and checked: [config-reference.md](config-reference.md).\n\n## Host sections\n\n";
   const std::pair<const char*, const std::vector<OptionInfo>& (*)()> host_sections[] = {
       {"top level", &RootOptions::option_infos},         {"[runtime]", &RuntimeOptions::option_infos},
-      {"[data]", &DataOptions::option_infos},            {"[data.augment]", &AugmentOptions::option_infos},
-      {"[train]", &TrainOptions::option_infos},          {"[search]", &SearchOptions::option_infos},
-      {"[export]", &ExportOptions::option_infos},        {"[plugins]", &PluginsOptions::option_infos},
-      {"[distributed]", &DistributedOptions::option_infos}};
+      {"[data]", &DataOptions::option_infos},            {"[train]", &TrainOptions::option_infos},
+      {"[search]", &SearchOptions::option_infos},        {"[export]", &ExportOptions::option_infos},
+      {"[plugins]", &PluginsOptions::option_infos},      {"[distributed]", &DistributedOptions::option_infos}};
   for (const auto& [title, options] : host_sections) {
     fmt::print(out, "### {}\n\n", title);
     options_table(options(), out);

@@ -169,6 +169,17 @@ std::shared_ptr<const ConfigView> TomlConfigView::table(const std::string& key) 
   return child;
 }
 
+std::vector<std::shared_ptr<const ConfigView>> TomlConfigView::table_list(const std::string& key) const {
+  const auto& arr = array(key, "tables");
+  std::vector<std::shared_ptr<const ConfigView>> out;
+  for (std::size_t i = 0; i < arr.size(); ++i) {
+    if (!arr[i].is_table()) fail(key, fmt::format("element {} is a {}, expected a table", i, type_name(arr[i])));
+    out.push_back(std::make_shared<TomlConfigView>(doc_, arr[i].as_table(),
+                                                   fmt::format("{}{}[{}]", path_.empty() ? "" : path_ + ".", key, i)));
+  }
+  return out;
+}
+
 void TomlConfigView::note_other_types_options(const std::vector<std::string>& names) const {
   auto& elsewhere = doc_->elsewhere[table_];
   elsewhere.insert(elsewhere.end(), names.begin(), names.end());

@@ -30,6 +30,7 @@ class TomlConfigView final : public ConfigView {
   std::vector<double> get_double_list(const std::string& key) const override;
   std::vector<std::string> get_string_list(const std::string& key) const override;
   std::shared_ptr<const ConfigView> table(const std::string& key) const override;
+  std::vector<std::shared_ptr<const ConfigView>> table_list(const std::string& key) const override;
   std::string path() const override;
   std::string where(const std::string& key = "") const override;
 

@@ -35,6 +35,10 @@ void check_table(const ConfigDocument& doc, const toml::table& table, const std:
       throw ConfigError(fmt::format("{}: {}: unknown key{}", where_of(value, doc.file), full, hint));
     }
     if (const auto* sub = value.as_table()) check_table(doc, *sub, full);
+    if (const auto* list = value.as_array()) {  // arrays of tables: lists of nested components
+      for (std::size_t i = 0; i < list->size(); ++i)
+        if (const auto* sub = (*list)[i].as_table()) check_table(doc, *sub, fmt::format("{}[{}]", full, i));
+    }
   }
 }
 

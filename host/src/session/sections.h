@@ -1,6 +1,6 @@
 #pragma once
-// The host's config sections below the stages: the top level, [runtime], [data], [data.augment],
-// [plugins] and [distributed], each an options struct (razor/options.h) declared once. The stages own
+// The host's config sections below the stages: the top level, [runtime], [data], [plugins] and
+// [distributed], each an options struct (razor/options.h) declared once. The stages own
 // theirs: [train] (stages/train/train_options.h), [search] and [export]. A section is read with
 // read_section<...>(), bound to its declaration, so unread and unknown keys are reported as for any
 // component.
@@ -16,6 +16,7 @@
 #include "razor/optimizer.h"
 #include "razor/options.h"
 #include "razor/schedule.h"
+#include "razor/transform.h"
 
 namespace razor::host {
 
@@ -24,7 +25,7 @@ struct RootOptions : Options<RootOptions> {
                {"train"});
   RAZOR_OPTION(Table, runtime, "seed, threads, device, logging and checkpoint intervals", "{}");
   // Required, but reported missing by the data setup (after the algorithm is built), not here.
-  RAZOR_OPTION(Table, data, "the dataset and how it is batched, split and augmented", required).optional();
+  RAZOR_OPTION(Table, data, "the data set, its splits, pipelines and loader", required).optional();
   RAZOR_OPTION(Nested<Algorithm>, algorithm, "what is trained (e.g. classifier)", required);
   RAZOR_OPTION(Nested<Optimizer>, optimizer, "the optimizer (sgd, adam, adamw) and its hyper-parameters",
                "{ type = 'sgd' }");
@@ -52,24 +53,38 @@ struct RuntimeOptions : Options<RuntimeOptions> {
 };
 
 struct DataOptions : Options<DataOptions> {
-  RAZOR_OPTION(Nested<Dataset>, dataset, "the data source (digits, idx, cifar10, ...)", required);
+  RAZOR_OPTION(Nested<Dataset>, dataset, "the data source (digits, idx, cifar10, image_folder, file_list, ...)", required);
   RAZOR_OPTION(std::int64_t, batch_size, "training batch size (the last incomplete batch is dropped)", 64).positive();
   RAZOR_OPTION(std::int64_t, val_batch_size, "evaluation batch size", 256).positive();
   RAZOR_OPTION(std::string, validation,
-               "'split': hold out val_split of train; 'test': the test split; 'auto': test if the source has one", "auto")
-      .check([](const std::string& v) { return v == "auto" || v == "split" || v == "test"; },
-             "expected 'auto', 'split' or 'test'");
+               "where subnets are chosen and training is watched: 'auto' (the val split if the data set has one, else "
+               "'split'), 'split' (hold out val_split of train), 'val', or 'test' (then nothing is held back for a final "
+               "test)",
+               "auto")
+      .one_of({"auto", "split", "val", "test"});
   RAZOR_OPTION(double, val_split, "fraction of train held out when validating on a split", 0.2);
-  RAZOR_OPTION(std::int64_t, split_seed, "seed of the train/validation split (fixed across runs by default)", 0);
-  RAZOR_OPTION(std::vector<double>, mean, "per-channel mean subtracted from images (empty: none)", {});
-  RAZOR_OPTION(std::vector<double>, std, "per-channel standard deviation images are divided by", {});
-  RAZOR_OPTION(Table, augment, "training augmentations", "{}");
+  RAZOR_OPTION(std::int64_t, split_seed, "seed of the train/validation split and of the subsets (fixed across runs by default)", 0);
+  RAZOR_OPTION(std::vector<double>, mean,
+               "per-channel mean subtracted from every batch of every split, after the pipelines (empty: none)", {});
+  RAZOR_OPTION(std::vector<double>, std, "per-channel standard deviation every batch is then divided by", {}).positive();
+  RAZOR_OPTION(NestedList<Transform>, train_pipeline,
+               "transforms of each training sample, in order (random_crop, random_flip, normalize, ...)", "[]");
+  RAZOR_OPTION(NestedList<Transform>, test_pipeline,
+               "transforms of each validation, test and calibration sample (resize, center_crop, normalize, ...)", "[]");
+  RAZOR_OPTION(std::int64_t, workers,
+               "threads that read, decode and transform samples (-1: one per core, at most 8; 0: the training thread)", -1)
+      .at_least(-1);
+  RAZOR_OPTION(std::int64_t, prefetch, "batches prepared ahead of the one in use", 2).non_negative();
+  RAZOR_OPTION(std::string, on_bad_image,
+               "a sample that cannot be read: 'error' stops the run naming its file, 'skip' takes the next sample and logs it",
+               "error")
+      .one_of({"error", "skip"});
+  RAZOR_OPTION(double, train_subset,
+               "train on a seeded subset: a count (>= 1) or a fraction (< 1) of the training samples (0: all)", 0.0)
+      .non_negative();
+  RAZOR_OPTION(double, val_subset, "validate on a seeded subset: a count (>= 1) or a fraction (< 1) (0: all)", 0.0)
+      .non_negative();
   void validate(const ConfigView& cfg) const;
-};
-
-struct AugmentOptions : Options<AugmentOptions> {
-  RAZOR_OPTION(std::int64_t, crop_padding, "random crop after zero-padding by this many pixels (0: off)", 0).non_negative();
-  RAZOR_OPTION(bool, horizontal_flip, "flip half of the training images left-right", false);
 };
 
 struct PluginsOptions : Options<PluginsOptions> {

@@ -380,7 +380,7 @@ TEST_CASE("datasets: components build from config with their declared defaults")
   const razor::PluginDescriptor* core = RAZOR_PLUGIN_ENTRY();
   for (std::size_t i = 0; i < core->num_components; ++i)
     if (std::string(core->components[i].kind) == "dataset") components.push_back(core->components[i]);
-  REQUIRE(components.size() == 3);
+  REQUIRE(components.size() == 5);  // digits, idx, cifar10, image_folder, file_list
   const auto info = [&](const std::string& name) -> const razor::ComponentInfo& {
     for (const auto& c : components)
       if (c.name == name) return c;
@@ -426,7 +426,7 @@ TEST_CASE("datasets: components build from config with their declared defaults")
   CHECK(error_of([&] { build("idx_bad", "idx"); }).find("idx_bad.num_classes: must be in 1..256") !=
         std::string::npos);
 
-  CHECK(as_vector(build("cifar", "cifar10")->load(Split::test).labels) == std::vector<std::int64_t>{7});
+  CHECK(as_vector(razor::read_all(*build("cifar", "cifar10")->open(Split::test)).labels) == std::vector<std::int64_t>{7});
   CHECK_THROWS_AS(build("cifar_missing", "cifar10"), razor::ConfigError);
 }
 

@@ -53,6 +53,7 @@ class FakeConfig final : public razor::ConfigView {
     return out;
   }
   std::shared_ptr<const ConfigView> table(const std::string& k) const override { fail(k, "not supported"); }
+  std::vector<std::shared_ptr<const ConfigView>> table_list(const std::string& k) const override { fail(k, "not supported"); }
   std::string path() const override { return "model"; }
   std::string where(const std::string&) const override { return "t.toml:1:1"; }
 

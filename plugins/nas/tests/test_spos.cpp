@@ -139,7 +139,7 @@ TEST_CASE("scoring subnets (recalibrated or batch statistics) never changes the 
   Algorithm& algorithm = *b.algorithm;
   at::manual_seed(1);
   LabelledImages data{at::randn({96, 1, 8, 8}), at::randint(0, 10, {96}, at::kLong)};
-  host::BatchLoader loader(data, 32, false, 0, {}, {});
+  host::BatchLoader loader(data, 32, false, 0);
   algorithm.train();
   for (int i = 0; i < 3; ++i) algorithm.train_step(loader.batch(0, i));  // non-trivial BN statistics
   std::map<std::string, at::Tensor> before;

@@ -33,6 +33,9 @@ class RAZOR_API ConfigView {
   virtual std::vector<std::string> get_string_list(const std::string& key) const = 0;
   /// A nested table (for example a nested component with its own `type`).
   virtual std::shared_ptr<const ConfigView> table(const std::string& key) const = 0;
+  /// An array of tables (`key = [{ type = "a" }, { type = "b" }]`), e.g. a list of nested components;
+  /// element i's path is "key[i]".
+  virtual std::vector<std::shared_ptr<const ConfigView>> table_list(const std::string& key) const = 0;
 
   /// Dotted path of this table from the config root, e.g. "algorithm.architecture" ("" for the root).
   virtual std::string path() const = 0;

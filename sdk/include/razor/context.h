@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <c10/core/Device.h>
 
@@ -51,6 +52,13 @@ class RAZOR_API BuildContext {
   std::shared_ptr<T> build(const Nested<T>& nested) const {
     if (!nested) throw PluginError(std::string("a nested ") + T::kKind + " that the config does not set was built");
     return build<T>(*nested.view);
+  }
+  /// Builds each component of a razor::NestedList<T> option, in order.
+  template <class T>
+  std::vector<std::shared_ptr<T>> build(const NestedList<T>& list) const {
+    std::vector<std::shared_ptr<T>> out;
+    for (const auto& view : list.views) out.push_back(build<T>(*view));
+    return out;
   }
 };
 

@@ -48,6 +48,14 @@ struct Nested : Table {
   using Kind = K;
 };
 
+/// A list of nested components of interface K: an array of tables, each with its `type`, built in
+/// order (BuildContext::build(list)); a data pipeline, for example.
+template <class K>
+struct NestedList {
+  using Kind = K;
+  std::vector<std::shared_ptr<const ConfigView>> views;
+};
+
 /// The default of an option that must be set. (Not constructible from `{}`, an empty list default.)
 struct Required {
   explicit constexpr Required(int) {}
@@ -76,6 +84,11 @@ template <class T> struct is_nested : std::false_type {};
 template <class K> struct is_nested<Nested<K>> : std::true_type {};
 template <class T> struct is_list : std::false_type {};
 template <class E> struct is_list<std::vector<E>> : std::true_type {};
+template <class T> struct is_nested_list : std::false_type {};
+template <class K> struct is_nested_list<NestedList<K>> : std::true_type {};
+// Options whose default is TOML text and whose value comes from the config view.
+template <class T>
+inline constexpr bool is_table_like = std::is_base_of_v<Table, T> || is_nested_list<T>::value;
 
 /// How an option of type T is named in the option table, defaulted and read.
 template <class T>
@@ -83,11 +96,11 @@ struct OptionType {
   static_assert(std::is_same_v<T, bool> || std::is_same_v<T, std::int64_t> || std::is_same_v<T, double> ||
                     std::is_same_v<T, std::string> || std::is_same_v<T, std::vector<std::int64_t>> ||
                     std::is_same_v<T, std::vector<double>> || std::is_same_v<T, std::vector<std::string>> ||
-                    std::is_same_v<T, Table> || is_nested<T>::value,
+                    std::is_same_v<T, Table> || is_nested<T>::value || is_nested_list<T>::value,
                 "an option is bool, std::int64_t, double, std::string, a std::vector of those three, "
-                "razor::Table or razor::Nested<Kind>");
+                "razor::Table, razor::Nested<Kind> or razor::NestedList<Kind>");
   // Tables are defaulted by TOML text, values by a value.
-  using Default = std::conditional_t<std::is_base_of_v<Table, T>, const char*, T>;
+  using Default = std::conditional_t<is_table_like<T>, const char*, T>;
 
   static std::string name() {
     if constexpr (std::is_same_v<T, bool>) return "bool";
@@ -99,16 +112,17 @@ struct OptionType {
     if constexpr (std::is_same_v<T, std::vector<std::string>>) return "string[]";
     if constexpr (std::is_same_v<T, Table>) return "table";
     if constexpr (is_nested<T>::value) return T::Kind::kKind;
+    if constexpr (is_nested_list<T>::value) return std::string(T::Kind::kKind) + "[]";
   }
   static std::string toml(const Default& d) {
-    if constexpr (std::is_base_of_v<Table, T>) {
+    if constexpr (is_table_like<T>) {
       return d;
     } else {
       return toml_value(d);
     }
   }
   static T value(const Default& d) {
-    if constexpr (std::is_base_of_v<Table, T>) {
+    if constexpr (is_table_like<T>) {
       return T{};  // a table's value comes from the config view, which applies the TOML default
     } else {
       return d;
@@ -119,6 +133,8 @@ struct OptionType {
       T t;
       t.view = cfg.table(key);
       return t;
+    } else if constexpr (is_nested_list<T>::value) {
+      return T{cfg.table_list(key)};
     } else {
       T v = cfg.get<T>(key);
       if constexpr (std::is_same_v<T, double>) {

@@ -36,3 +36,4 @@
 #include "razor/subnet_file.h"
 #include "razor/tap.h"
 #include "razor/torchscript_export.h"
+#include "razor/transform.h"

@@ -24,10 +24,12 @@ struct Options final : ConfigView {
   std::map<std::string, std::vector<double>> number_lists;  // int[] and float[]
   std::map<std::string, std::vector<std::string>> string_lists;
   std::map<std::string, std::shared_ptr<Options>> tables;
+  std::map<std::string, std::vector<std::shared_ptr<Options>>> table_lists;
   std::string name = "component";
 
   bool has(const std::string& k) const override {
-    return numbers.count(k) || strings.count(k) || number_lists.count(k) || string_lists.count(k) || tables.count(k);
+    return numbers.count(k) || strings.count(k) || number_lists.count(k) || string_lists.count(k) || tables.count(k) ||
+           table_lists.count(k);
   }
   std::vector<std::string> keys() const override {
     std::vector<std::string> out;
@@ -36,6 +38,7 @@ struct Options final : ConfigView {
     for (const auto& [k, v] : number_lists) out.push_back(k);
     for (const auto& [k, v] : string_lists) out.push_back(k);
     for (const auto& [k, v] : tables) out.push_back(k);
+    for (const auto& [k, v] : table_lists) out.push_back(k);
     return out;
   }
   double get_double(const std::string& k) const override { return at(numbers, k); }
@@ -51,6 +54,11 @@ struct Options final : ConfigView {
   std::shared_ptr<const ConfigView> table(const std::string& k) const override {
     const auto it = tables.find(k);
     return it != tables.end() ? it->second : std::make_shared<Options>();  // an unset table: empty
+  }
+  std::vector<std::shared_ptr<const ConfigView>> table_list(const std::string& k) const override {
+    const auto it = table_lists.find(k);
+    if (it == table_lists.end()) return {};  // an unset list: empty
+    return {it->second.begin(), it->second.end()};
   }
   std::string path() const override { return name; }
   std::string where(const std::string&) const override { return "test"; }
