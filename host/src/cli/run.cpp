@@ -34,6 +34,7 @@
 #include "razor/searcher.h"
 #include "razor/subnet_file.h"
 #include "session/sections.h"
+#include "session/source_subsets.h"
 #include "base/stop_request.h"
 #include "base/work_dir_lock.h"
 #include "stages/search/search_stage.h"
@@ -235,7 +236,9 @@ void RunPlan::prepare_training() {
   const auto optimizer = session.build(root_options.optimizer);
   setup.optimizer = optimizer->create(algorithm->parameters());
   setup.schedule = session.build(root_options.schedule);
-  setup.span = {optimizer->lr(), setup.train->batches_per_epoch(), setup.train->batches_per_epoch() * train.epochs};
+  std::int64_t per_epoch = setup.train->batches_per_epoch();
+  if (train.max_steps > 0) per_epoch = std::min(per_epoch, train.max_steps);
+  setup.span = {optimizer->lr(), per_epoch, per_epoch * train.epochs};
 }
 
 // The model must accept the data: one forward (eval mode, no gradients) on one validation image.
@@ -343,8 +346,15 @@ void run_stages(const RunOptions& options, RunPlan& p, const std::string& work_d
   }
 
   std::optional<SubnetScorer> scorer;
+  std::unique_ptr<BatchLoader> score_loader;  // search.score_samples of the validation samples
   if (p.has_choices && (p.search_stage || p.export_stage)) {
-    scorer.emplace(*p.algorithm, val_loader, *p.data.calibration, p.scoring, settings.device);
+    if (const std::int64_t n = p.search.score_samples; n > 0 && n < val_loader.num_samples()) {
+      score_loader = val_loader.with_source(seeded_subset(val_loader.source_ptr(), static_cast<double>(n),
+                                                          mix_seed(settings.seed, 0x5c0e)));
+      log.info("search: subnets are scored on {} of the {} validation samples", n, val_loader.num_samples());
+    }
+    scorer.emplace(*p.algorithm, score_loader ? *score_loader : val_loader, *p.data.calibration, p.scoring,
+                   settings.device);
   }
   if (p.search_stage) {
     SearchSetup search;
@@ -385,8 +395,15 @@ void run_stages(const RunOptions& options, RunPlan& p, const std::string& work_d
     if (!p.speed.batches.empty()) ex.speed = p.speed;
     const ExportReport r = run_export(ex);
     if (p.export_subnet) log.info("result: subnet {}", subnet_text(*p.export_subnet));
-    log.info("result: validation top-1 {:.2f}%, {}; files in {}/export", r.top1,
+    log.info("result: validation top-1 {:.2f}% ({}), {}; files in {}/export", r.top1, p.data.val_from,
              r.costs.empty() ? si_text(r.params) + " parameters" : costs_text(r.costs), work_dir);
+  }
+  // The test split, once, at the end: never seen by training, search or pruning choices.
+  if (writes && p.data.test && (!p.has_choices || p.export_stage)) {
+    const Accuracy test = evaluate(*p.algorithm, *p.data.test, settings.device);
+    log.info("result: test top-1 {:.2f}% top-5 {:.2f}% on the {} test samples of the {} model (evaluated once; "
+             "choices were made on {})", test.top1, test.top5, p.data.test->num_samples(),
+             p.export_stage ? "exported" : "trained", p.data.val_from);
   }
 }
 

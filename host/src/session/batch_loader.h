@@ -60,8 +60,13 @@ class BatchLoader {
   /// [C, H, W] of every sample after the pipeline.
   const std::vector<std::int64_t>& sample_shape() const { return shape_; }
   const ImageSource& source() const { return *source_; }
+  const std::shared_ptr<const ImageSource>& source_ptr() const { return source_; }
   /// Throws DataError naming the sample (file) that cannot be read or transformed.
   Batch batch(std::int64_t epoch, std::int64_t index) const;
+  /// A loader like this one (batch size, order, pipeline, workers) over another source.
+  std::unique_ptr<BatchLoader> with_source(std::shared_ptr<const ImageSource> source) const {
+    return std::make_unique<BatchLoader>(std::move(source), batch_size_, shuffle_, seed_, settings_);
+  }
   /// Samples skipped so far (skip_bad), by name.
   std::set<std::string> skipped() const;
 

@@ -26,17 +26,31 @@ bool is_png(const std::string& b) { return b.size() >= 8 && b.compare(0, 8, "\x8
 }
 
 // One TurboJPEG decompressor per thread: the handle is not thread-safe, and making one per picture
-// costs more than decoding a 32x32 picture.
-tjhandle jpeg_decoder() {
-  struct Handle {
-    tjhandle h = tjInitDecompress();
-    ~Handle() {
-      if (h) tjDestroy(h);
-    }
-  };
-  thread_local Handle handle;
-  if (!handle.h) throw DataError("TurboJPEG could not make a decompressor");
-  return handle.h;
+// costs more than decoding a 32x32 picture. After a failure it is made afresh (a decompressor that
+// stopped half-way is not reliably reusable).
+struct JpegDecoder {
+  tjhandle handle = nullptr;
+  ~JpegDecoder() { reset(); }
+  void reset() {
+    if (handle) tjDestroy(handle);
+    handle = nullptr;
+  }
+  tjhandle get() {
+    if (!handle) handle = tjInitDecompress();
+    if (!handle) throw DataError("TurboJPEG could not make a decompressor");
+    return handle;
+  }
+};
+
+JpegDecoder& jpeg_decoder() {
+  thread_local JpegDecoder decoder;
+  return decoder;
+}
+
+[[noreturn]] void jpeg_failed(const std::string& name, const char* what) {
+  const std::string why = tjGetErrorStr2(jpeg_decoder().handle);
+  jpeg_decoder().reset();
+  throw DataError(fmt::format("{}: damaged JPEG {} ({})", name, what, why));
 }
 
 struct JpegHeader {
@@ -48,7 +62,7 @@ JpegHeader jpeg_header(tjhandle tj, const std::string& bytes, const std::string&
   if (tjDecompressHeader3(tj, reinterpret_cast<const unsigned char*>(bytes.data()),
                           static_cast<unsigned long>(bytes.size()), &h.width, &h.height, &h.subsampling,
                           &h.colorspace) != 0)
-    throw DataError(fmt::format("{}: damaged JPEG header ({})", name, tjGetErrorStr2(tj)));
+    jpeg_failed(name, "header");
   if (h.width <= 0 || h.height <= 0) throw DataError(name + ": damaged JPEG header (no picture size)");
   if (h.colorspace == TJCS_CMYK || h.colorspace == TJCS_YCCK)
     throw DataError(name + ": CMYK JPEG pictures are not supported; save it as RGB");
@@ -75,7 +89,7 @@ struct PngReader {
 
 PictureHeader read_picture_header(const std::string& bytes, const std::string& name) {
   if (is_jpeg(bytes)) {
-    const JpegHeader h = jpeg_header(jpeg_decoder(), bytes, name);
+    const JpegHeader h = jpeg_header(jpeg_decoder().get(), bytes, name);
     return {h.height, h.width, "JPEG"};
   }
   if (is_png(bytes)) {
@@ -87,7 +101,7 @@ PictureHeader read_picture_header(const std::string& bytes, const std::string& n
 
 at::Tensor decode_picture(const std::string& bytes, const std::string& name) {
   if (is_jpeg(bytes)) {
-    tjhandle tj = jpeg_decoder();
+    tjhandle tj = jpeg_decoder().get();
     const JpegHeader h = jpeg_header(tj, bytes, name);
     const bool grey = h.colorspace == TJCS_GRAY;
     at::Tensor out = at::empty({h.height, h.width, grey ? 1 : 3}, at::kByte);
@@ -96,7 +110,7 @@ at::Tensor decode_picture(const std::string& bytes, const std::string& name) {
     if (tjDecompress2(tj, reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<unsigned long>(bytes.size()),
                       out.data_ptr<std::uint8_t>(), h.width, 0, h.height, grey ? TJPF_GRAY : TJPF_RGB,
                       TJFLAG_STOPONWARNING) != 0)
-      throw DataError(fmt::format("{}: damaged JPEG picture ({})", name, tjGetErrorStr2(tj)));
+      jpeg_failed(name, "picture");
     return out;
   }
   if (is_png(bytes)) {

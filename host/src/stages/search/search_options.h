@@ -13,6 +13,9 @@ struct SearchOptions : Options<SearchOptions> {
   RAZOR_OPTION(std::int64_t, calibrate_samples,
                "recalibrate batch-norm statistics on this many training images before scoring each subnet (0: off)", 1024)
       .check([](std::int64_t n) { return n >= 0; }, "must be 0 (off) or positive");
+  RAZOR_OPTION(std::int64_t, score_samples,
+               "score each subnet on a seeded subset of this many validation samples (0: all of them)", 0)
+      .non_negative();
   RAZOR_OPTION(bool, norm_training, "score with batch statistics instead (the alternative to calibration)", false);
   RAZOR_OPTION(std::string, latency_table,
                "a table from `razor-host latency-table`: adds the cost latency_ms (predicted) for constraints and targets",

@@ -105,7 +105,7 @@ Accuracy Trainer::run() {
     fs::create_directories(s_.work_dir + "/checkpoints");
     metrics.emplace(s_.work_dir + "/metrics.jsonl", resumed_ ? pos_.step : -1);
   }
-  const std::int64_t per_epoch = s_.train->batches_per_epoch();
+  const std::int64_t per_epoch = s_.span.steps_per_epoch;  // train.max_steps may end epochs early
   const std::int64_t total = per_epoch * s_.epochs;
   Progress progress(*s_.logger, total, pos_.step, s_.log_interval);
   const auto start = std::chrono::steady_clock::now();

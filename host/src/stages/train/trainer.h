@@ -33,7 +33,7 @@ struct TrainerSetup {
   std::shared_ptr<Algorithm> algorithm;
   std::unique_ptr<torch::optim::Optimizer> optimizer;
   std::shared_ptr<Schedule> schedule;  // [schedule], applied to `span`
-  ScheduleSpan span;
+  ScheduleSpan span;  // its steps_per_epoch is how many batches an epoch takes
   std::unique_ptr<BatchLoader> train, val;
   std::int64_t epochs = 1, val_interval = 1, log_interval = 20, checkpoint_interval = 0;
   c10::Device device{c10::kCPU};
