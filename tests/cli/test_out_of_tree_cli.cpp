@@ -72,7 +72,7 @@ TEST_CASE("scaffold a loss plugin, build it against the installed SDK, train wit
   CHECK(contains(open.output, "refused: " + root + "/shared/brier.so: refused: the file is world-writable"));
 
   // The other kinds' projects build, pass their own tests and train the same way.
-  for (const std::string kind : {"model", "algorithm", "searcher"}) {
+  for (const std::string kind : {"model", "algorithm", "searcher", "dataset"}) {
     const std::string dir = root + "/my_" + kind;
     auto made = run_in_source_dir(host + " new-plugin my_" + kind + " --kind " + kind + " --dir " + dir + " && " +
                                   build_and_test(dir, prefix));
@@ -83,6 +83,7 @@ TEST_CASE("scaffold a loss plugin, build it against the installed SDK, train wit
     INFO(trained.output);
     CHECK(contains(trained.output, "training done: validation top-1"));
     if (kind == "searcher") CHECK(contains(trained.output, "search done: best"));
+    if (kind == "dataset") CHECK(contains(trained.output, "result: test top-1 "));  // its test split, once
   }
 
   // docs/examples/own_model: a hand-written LibTorch model (a residual add, a concatenation of two
@@ -133,7 +134,7 @@ TEST_CASE("new-plugin refuses a bad name, an unknown kind and an existing folder
   CHECK(bad_name.output == "error: new-plugin: 'My-Loss' is not a plugin name (expected lower_case: a-z, 0-9, _)\n");
   auto bad_kind = run_host("new-plugin mine --kind pruner --dir " + root + "/b");
   CHECK(bad_kind.exit_code == 2);
-  CHECK(bad_kind.output == "error: new-plugin: --kind pruner: no template (available: algorithm, loss, model, searcher)\n");
+  CHECK(bad_kind.output == "error: new-plugin: --kind pruner: no template (available: algorithm, dataset, loss, model, searcher)\n");
   CHECK_FALSE(fs::exists(root + "/a"));
   CHECK_FALSE(fs::exists(root + "/b"));
   auto exists = run_host("new-plugin mine --kind loss --dir " + root);

@@ -91,7 +91,7 @@ void cli::add_new_plugin(CLI::App& app, const Globals&, Action& action) {
   auto scaffold = std::make_shared<NewPluginOptions>();
   auto* cmd = app.add_subcommand("new-plugin", "write an out-of-tree plugin project to build against the SDK");
   cmd->add_option("name", scaffold->name, "plugin and component name (lower_case)")->required();
-  cmd->add_option("--kind", scaffold->kind, "component kind: algorithm, loss, model or searcher")->required();
+  cmd->add_option("--kind", scaffold->kind, "component kind: algorithm, dataset, loss, model or searcher")->required();
   cmd->add_option("--dir", scaffold->dir, "project folder (default ./NAME)");
   cmd->callback([&action, scaffold] {
     action = [scaffold] {

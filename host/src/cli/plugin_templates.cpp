@@ -45,12 +45,12 @@ const char* kTestHead = R"tpl(#include <c10/util/Logging.h>
 #include <doctest/doctest.h>
 )tpl";
 
-// A run on razor's embedded digits, self-contained (no extends), using the new component.
-const char* kConfigComment = R"tpl(# Trains on razor's embedded digits with @KIND@/@NAME@:
+// A run on razor's embedded digits (or the new data set), self-contained (no extends), using the new component.
+const char* kConfigComment = R"tpl(# Trains with @KIND@/@NAME@:
 #   RAZOR_PLUGIN_PATH=build razor-host run configs/@NAME@.toml
 )tpl";
 
-const char* kConfigCommon = R"tpl(
+const char* kDigitsData = R"tpl(
 [data]
 batch_size = 64
 validation = "split"
@@ -58,7 +58,9 @@ mean = [0.3]
 std = [0.38]
 [data.dataset]
 type = "digits"
+)tpl";
 
+const char* kConfigCommon = R"tpl(
 [optimizer]
 type = "sgd"
 lr = 0.1
@@ -214,6 +216,120 @@ type = "classifier"
 [algorithm.architecture]
 type = "@NAME@"
 hidden = 64
+)tpl";
+
+const char* kDatasetSource = R"tpl(// dataset/@NAME@: oriented stripes. Class k is a grating at k * 180 / classes degrees, with a phase,
+// frequency and contrast drawn per sample; pixels are made when a sample is read (as a data set of
+// files would decode them), so the index is all that is held in memory.
+#include <cmath>
+
+#include <string>
+
+#include <ATen/ATen.h>
+#include <razor/sdk.h>
+
+namespace @NAME@ {
+
+struct @CLASS@Options : razor::Options<@CLASS@Options> {
+  RAZOR_OPTION(std::int64_t, size, "picture height and width", 16).in_range(4, 512);
+  RAZOR_OPTION(std::int64_t, classes, "orientations, one class each", 4).in_range(2, 180);
+  RAZOR_OPTION(std::int64_t, train_samples, "samples of the train split", 2000).positive();
+  RAZOR_OPTION(std::int64_t, test_samples, "samples of the test split", 500).positive();
+};
+
+/// One split: sample i's label and pixels are functions of (split, i).
+class Stripes final : public razor::ImageSource {
+ public:
+  Stripes(const @CLASS@Options& o, std::int64_t samples, std::uint64_t salt) : o_(o), samples_(samples), salt_(salt) {}
+  std::int64_t size() const override { return samples_; }
+  std::int64_t label(std::int64_t i) const override { return i % o_.classes; }
+  at::Tensor read(std::int64_t i) const override {
+    razor::SampleRandom random(salt_ * 1000003 + static_cast<std::uint64_t>(i));
+    const double angle = M_PI * static_cast<double>(label(i)) / static_cast<double>(o_.classes);
+    const double frequency = random.uniform(0.15, 0.45), phase = random.uniform(0, 2 * M_PI);
+    const double contrast = random.uniform(0.2, 0.5);
+    const at::Tensor y = at::arange(o_.size, at::kFloat).view({-1, 1}), x = at::arange(o_.size, at::kFloat).view({1, -1});
+    const at::Tensor along = x * std::cos(angle) + y * std::sin(angle);
+    return (0.5 + contrast * at::sin(along * frequency * 2 * M_PI + phase)).unsqueeze(0);  // float [1, H, W]
+  }
+  std::string name(std::int64_t i) const override { return "@NAME@ sample " + std::to_string(i); }
+
+ private:
+  @CLASS@Options o_;
+  std::int64_t samples_;
+  std::uint64_t salt_;
+};
+
+class @CLASS@ final : public razor::Dataset {
+ public:
+  using Options = @CLASS@Options;
+  @CLASS@(const razor::BuildContext&, const Options& o) : o_(o) {}
+  bool has_split(razor::Split split) const override { return split != razor::Split::val; }
+  std::shared_ptr<const razor::ImageSource> open(razor::Split split) const override {
+    if (split == razor::Split::val) throw razor::DataError("@NAME@ has no val split");
+    const bool train = split == razor::Split::train;
+    return std::make_shared<Stripes>(o_, train ? o_.train_samples : o_.test_samples, train ? 1 : 2);
+  }
+  std::int64_t num_classes() const override { return o_.classes; }
+  std::string describe() const override {
+    return "@NAME@ (" + std::to_string(o_.classes) + " orientations, " + std::to_string(o_.size) + "x" +
+           std::to_string(o_.size) + ", " + std::to_string(o_.train_samples) + " + " + std::to_string(o_.test_samples) +
+           " samples)";
+  }
+
+ private:
+  Options o_;
+};
+
+}  // namespace @NAME@
+
+RAZOR_PLUGIN("@NAME@", "0.1.0", "The @NAME@ data set",
+             razor::component<@NAME@::@CLASS@>("@NAME@", "Oriented stripes, one class per orientation, made as read"))
+)tpl";
+
+const char* kDatasetTest = R"tpl(
+#include <ATen/ATen.h>
+#include <razor/sdk.h>
+#include <razor/testing/fake_context.h>
+
+extern "C" const razor::PluginDescriptor* RAZOR_PLUGIN_ENTRY();
+
+TEST_CASE("dataset/@NAME@: splits of the configured sizes, labels by orientation, the same pixels each read") {
+  razor::testing::Context ctx;
+  ctx.options.numbers = {{"size", 8}, {"classes", 3}, {"train_samples", 30}};  // else the defaults
+  auto set = razor::testing::build<razor::Dataset>(RAZOR_PLUGIN_ENTRY(), ctx);
+  REQUIRE(set);
+  CHECK(set->num_classes() == 3);
+  CHECK_FALSE(set->has_split(razor::Split::val));
+  auto train = set->open(razor::Split::train);
+  CHECK(train->size() == 30);
+  CHECK(set->open(razor::Split::test)->size() == 500);
+  CHECK(train->label(4) == 1);
+  const at::Tensor a = train->read(4);
+  CHECK(a.sizes() == at::IntArrayRef({1, 8, 8}));
+  CHECK(at::equal(a, train->read(4)));
+  CHECK_FALSE(at::equal(a, train->read(7)));  // same class, another phase and frequency
+  CHECK(a.min().item<float>() >= 0.0f);
+  CHECK(a.max().item<float>() <= 1.0f);
+  const auto all = razor::read_all(*train);
+  CHECK(all.images.sizes() == at::IntArrayRef({30, 1, 8, 8}));
+}
+)tpl";
+
+const char* kDatasetData = R"tpl(
+[data]
+batch_size = 64
+[data.dataset]
+type = "@NAME@"
+size = 16
+)tpl";
+
+const char* kDatasetConfig = R"tpl(
+[algorithm]
+type = "classifier"
+[algorithm.architecture]
+type = "resnet"
+num_classes = 4
 )tpl";
 
 const char* kAlgorithmSource = R"tpl(// algorithm/@NAME@: supervised training with a logit penalty: cross-entropy + beta * mean(logits^2),
@@ -486,11 +602,13 @@ struct KindTemplates {
   const char* test;
   const char* config;      // tables after the common ones
   const char* top = "";    // top-level keys (before any table)
+  const char* data = kDigitsData;  // the [data] section
 };
 
 const std::map<std::string, KindTemplates>& kinds() {
   static const std::map<std::string, KindTemplates> k{
       {"algorithm", {kAlgorithmSource, kAlgorithmTest, kAlgorithmConfig}},
+      {"dataset", {kDatasetSource, kDatasetTest, kDatasetConfig, "", kDatasetData}},
       {"loss", {kLossSource, kLossTest, kLossConfig}},
       {"model", {kModelSource, kModelTest, kModelConfig}},
       {"searcher", {kSearcherSource, kSearcherTest, kSearcherConfig, kSearcherTop}},
@@ -517,7 +635,7 @@ std::vector<TemplateFile> plugin_templates(const std::string& kind) {
           {"src/@NAME@.cpp", it->second.source},
           {"tests/test_@NAME@.cpp", std::string(kTestHead) + it->second.test},
           {"configs/@NAME@.toml",
-           std::string(kConfigComment) + it->second.top + kConfigCommon + it->second.config}};
+           std::string(kConfigComment) + it->second.top + it->second.data + kConfigCommon + it->second.config}};
 }
 
 }  // namespace razor::host
