@@ -1,6 +1,7 @@
 // End to end on a folder of pictures: a run trains, validates on held-out pictures and reports the test
 // folder once; it ends bit-identical with 0 or 3 loader threads and when killed and resumed; bad
 // pictures and folders stop it with one line before anything is written, or are skipped when asked.
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -97,7 +98,7 @@ TEST_CASE("pictures: a run on a folder trains, reports test once, and is the sam
   INFO(a.output);
   REQUIRE(a.exit_code == 0);
   CHECK(a.output.find("image_folder (" + root + ", 3 classes: class0, class1, class2, 3 channels); 96 training, 24 "
-                      "validation (20 % of train held out), 30 test samples of 3x10x10; 3 loader threads") !=
+                      "validation (20 % of train held out), 30 test samples of 3x10x10; 3 loader workers") !=
         std::string::npos);
   CHECK(a.output.find("result: test top-1 ") != std::string::npos);
   CHECK(a.output.find("on the 30 test samples of the trained model (evaluated once; choices were made on 20 % of "
@@ -118,10 +119,23 @@ TEST_CASE("pictures: a run on a folder trains, reports test once, and is the sam
   CHECK(lines_of(root + "/quick/metrics.jsonl", "\"type\":\"train\"").size() == 1);  // 6 steps, logged every 5
   CHECK(quick.output.find("32 training, 24 validation") != std::string::npos);
 
-  // Killed anywhere and resumed, it ends with the same validation records.
-  check_killed_run_matches("picture folder", "run", config,
-                           {"--set", "runtime.checkpoint_interval=2", "--set", "data.workers=2"}, root + "/kills",
-                           {4, 7, 1, false});
+  // Killed anywhere (training, checkpoint writing) and resumed, it ends with the same weights.
+  const std::vector<std::string> sets{"--set", "runtime.checkpoint_interval=4", "--set", "data.workers=2", "--set",
+                                      "train.epochs=200"};
+  const auto started = std::chrono::steady_clock::now();
+  auto ref = run_host("run " + config + " --work-dir " + root + "/ref --set runtime.checkpoint_interval=4 --set "
+                      "data.workers=2 --set train.epochs=200");
+  REQUIRE(ref.exit_code == 0);
+  const long ref_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  std::vector<std::string> args{"run", config, "--work-dir", root + "/killed"};
+  args.insert(args.end(), sets.begin(), sets.end());
+  const KillReport report = kill_and_resume(args, root + "/killed", ref_ms, {4, 7, 1, false, false, 700}, root + "/kills.log");
+  MESSAGE(report.history);
+  REQUIRE(report.finished);
+  CHECK(report.kills >= 3);
+  CHECK(read_file(root + "/killed/model.pt") == read_file(root + "/ref/model.pt"));
+  CHECK(lines_of(root + "/killed/metrics.jsonl", "\"type\":\"val\"") == lines_of(root + "/ref/metrics.jsonl", "\"type\":\"val\""));
   fs::remove_all(root);
 }
 
@@ -146,7 +160,7 @@ TEST_CASE("pictures: a bad picture or folder is one line before anything is writ
   fs::create_directories(root + "/train/class3");
   CHECK(refused("") == "error: " + root + "/train/class3: empty class folder (no .jpg, .jpeg, .png files)\n");
   fs::remove_all(root + "/train/class3");
-  CHECK(refused("--set data.dataset.root='" + root + "/nowhere'") ==
+  CHECK(refused("--set \"data.dataset.root='" + root + "/nowhere'\"") ==
         "error: " + root + "/nowhere: the data set's root does not exist\n");
   // Pictures of another size, and a pipeline that does not resize.
   std::ofstream(root + "/train/class2/big.png", std::ios::binary)
@@ -158,11 +172,11 @@ TEST_CASE("pictures: a bad picture or folder is one line before anything is writ
   // A truncated JPEG (its header intact) is found while training: named, or skipped and logged.
   const std::string jpeg = razor::test::jpeg_bytes(at::randint(0, 256, {12, 12, 3}, at::kInt).to(at::kByte), 95);
   std::ofstream(root + "/train/class0/000_cut.jpg", std::ios::binary) << jpeg.substr(0, jpeg.size() * 3 / 4);
-  auto strict = run_host("run " + config + " --work-dir " + root + "/strict --set data.validation='test'");
+  auto strict = run_host("run " + config + " --work-dir " + root + "/strict --set \"data.validation='test'\"");
   CHECK(strict.exit_code == 1);
   CHECK(strict.output.find("error: " + root + "/train/class0/000_cut.jpg: damaged JPEG picture (") != std::string::npos);
-  auto lenient = run_host("run " + config + " --work-dir " + root + "/lenient --set data.validation='test' "
-                          "--set data.on_bad_image='skip'");
+  auto lenient = run_host("run " + config + " --work-dir " + root + "/lenient --set \"data.validation='test'\" "
+                          "--set \"data.on_bad_image='skip'\"");
   INFO(lenient.output);
   CHECK(lenient.exit_code == 0);
   CHECK(lenient.output.find("skipped a sample that cannot be read (1 so far): " + root + "/train/class0/000_cut.jpg") !=

@@ -64,6 +64,8 @@ std::shared_ptr<Component> Registry::create(const RegisteredComponent& component
     made = component.info->create(ctx);
   } catch (const ConfigError&) {
     throw;  // already names the file, line and key
+  } catch (const DataError&) {
+    throw;  // the data's fault (a missing folder, a bad file), which it names
   } catch (const PluginError&) {
     throw;  // from a nested component: already names its plugin
   } catch (const c10::Error& e) {

@@ -30,7 +30,8 @@ class Registry {
   const std::map<std::string, RegisteredComponent>& components() const { return components_; }
 
   /// Calls the component's factory and ties the result to its library: the returned pointer keeps
-  /// the plugin loaded for as long as the object lives. Exceptions other than razor::ConfigError are
+  /// the plugin loaded for as long as the object lives. Exceptions other than razor::ConfigError and
+  /// razor::DataError (which name the file at fault) are
   /// reported as "plugin P (file), component kind/name: what".
   std::shared_ptr<Component> create(const RegisteredComponent& component, const BuildContext& ctx) const;
 

@@ -1,6 +1,7 @@
 #include "session/batch_loader.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
@@ -44,6 +45,8 @@ void BatchLoader::wait_all() const {
   for (auto& [key, p] : pending_)
     for (auto& f : p.parts) f.wait();
   pending_.clear();
+  for (auto& f : abandoned_) f.wait();
+  abandoned_.clear();
 }
 
 void BatchLoader::shard(int rank, int world) {
@@ -179,26 +182,38 @@ Batch BatchLoader::batch(std::int64_t epoch, std::int64_t index) const {
   }
   if (!p.images.defined()) p = start(epoch, index);
   if (settings_.workers && settings_.prefetch > 0) {
-    // The batches that follow, wrapping into the next epoch for training, and nothing else.
+    std::lock_guard<std::mutex> lock(mutex_);
+    // The batches that follow at the caller's stride (data-parallel evaluation asks for every
+    // world-th batch), wrapping into the next epoch for training.
+    const std::int64_t stride = last_.first == epoch && index > last_.second ? index - last_.second : 1;
+    last_ = {epoch, index};
     std::vector<std::pair<std::int64_t, std::int64_t>> ahead;
     std::int64_t e = epoch, i = index;
     for (std::int64_t k = 0; k < settings_.prefetch; ++k) {
-      if (++i >= batches_per_epoch()) {
+      if ((i += stride) >= batches_per_epoch()) {
         if (!shuffle_) break;
         ++e;
         i = 0;
       }
       ahead.emplace_back(e, i);
     }
-    std::lock_guard<std::mutex> lock(mutex_);
+    // Batches behind this one, and the farthest beyond twice the window, are abandoned: their tasks
+    // finish unwatched (the destructor waits for them) rather than block this call.
+    const std::pair<std::int64_t, std::int64_t> now{epoch, index};
     for (auto it = pending_.begin(); it != pending_.end();) {
-      if (std::find(ahead.begin(), ahead.end(), it->first) != ahead.end()) {
+      const bool wanted = std::find(ahead.begin(), ahead.end(), it->first) != ahead.end();
+      if (wanted || (it->first > now && pending_.size() <= static_cast<std::size_t>(2 * settings_.prefetch))) {
         ++it;
         continue;
       }
-      for (auto& f : it->second.parts) f.wait();
+      for (auto& f : it->second.parts) abandoned_.push_back(std::move(f));
       it = pending_.erase(it);
     }
+    abandoned_.erase(std::remove_if(abandoned_.begin(), abandoned_.end(),
+                                    [](const std::future<void>& f) {
+                                      return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+                                    }),
+                     abandoned_.end());
     for (const auto& key : ahead) {
       if (pending_.count(key)) continue;
       mutex_.unlock();

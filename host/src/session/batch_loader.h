@@ -97,6 +97,8 @@ class BatchLoader {
   mutable std::int64_t cached_epoch_ = -1;
   mutable std::vector<std::int64_t> cached_order_;
   mutable std::map<std::pair<std::int64_t, std::int64_t>, Pending> pending_;
+  mutable std::vector<std::future<void>> abandoned_;  // tasks of batches no longer wanted
+  mutable std::pair<std::int64_t, std::int64_t> last_{-1, -1};  // the batch asked for last
   mutable std::mutex skip_mutex_;
   mutable std::set<std::string> skipped_;
 };

@@ -87,7 +87,7 @@ DataSetup prepare_data(const TomlConfigView& root, const Registry& registry, con
   for (std::int64_t i = 0; i < train->size(); ++i) out.max_label = std::max(out.max_label, train->label(i));
   out.val_from = mode == "split" ? fmt::format("{:g} % of train held out", o.val_split * 100)
                                  : fmt::format("the {} split", mode);
-  out.description = fmt::format("{}; {} training, {} validation ({}){} samples of {}; {} loader threads",
+  out.description = fmt::format("{}; {} training, {} validation ({}){} samples of {}; {} loader workers",
                                  dataset->describe(), train->size(), val->size(), out.val_from,
                                  test ? fmt::format(", {} test", test->size()) : "", shape_text(out.train->sample_shape()),
                                  workers);
