@@ -102,7 +102,6 @@ std::pair<at::Tensor, std::int64_t> BatchLoader::prepare(std::int64_t i, SampleR
   }
   if (is_picture(x)) x = x.permute({2, 0, 1}).to(at::kFloat).div_(255.0);  // the implied to_tensor
   if (x.dim() != 3) throw DataError(fmt::format("{}: the pipeline gives a {}-dimensional sample", source_->name(used), x.dim()));
-  if (mean_.defined() && x.size(0) == mean_.size(0)) x = (x - mean_) * inv_std_;  // else refused by the data setup
   return {x, used};
 }
 
@@ -155,7 +154,9 @@ BatchLoader::Pending BatchLoader::start(std::int64_t epoch, std::int64_t index) 
           throw DataError(fmt::format("{}: gives a {} sample where the batch is {}: a batch needs one size; put resize, "
                                       "center_crop or random_resized_crop in the pipeline",
                                       source_->name(used), shape_text(x.sizes()), shape_text(images.sizes().slice(1))));
-        images[r].copy_(x);
+        at::Tensor slot = images[r];
+        slot.copy_(x);
+        if (mean_.defined() && slot.size(0) == mean_.size(0)) slot.sub_(mean_).mul_(inv_std_);  // else refused by the data setup
         label_out[r] = source_->label(used);
       }
     };

@@ -18,7 +18,7 @@ void check_size_option(const ConfigView& cfg, const std::string& key, const std:
 
 at::Tensor crop(const at::Tensor& sample, std::int64_t top, std::int64_t left, std::int64_t h, std::int64_t w) {
   const int hd = is_picture(sample) ? 0 : 1;
-  return sample.narrow(hd, top, h).narrow(hd + 1, left, w).contiguous();
+  return sample.narrow(hd, top, h).narrow(hd + 1, left, w);  // a view: the next step reads it in place
 }
 
 at::Tensor pad(const at::Tensor& sample, std::int64_t top, std::int64_t bottom, std::int64_t left, std::int64_t right,
@@ -38,7 +38,21 @@ at::Tensor flip(const at::Tensor& sample, bool horizontal) {
 }
 
 at::Tensor as_float(const at::Tensor& sample) {
-  return is_picture(sample) ? sample.permute({2, 0, 1}).to(at::kFloat).div_(255.0) : sample;
+  if (!is_picture(sample)) return sample;
+  // One pass, reading the (possibly cropped) picture in its own order: LibTorch's strided
+  // conversion of a permuted view is several times slower.
+  const std::int64_t h = sample.size(0), w = sample.size(1), c = sample.size(2);
+  const std::int64_t sy = sample.stride(0), sx = sample.stride(1), sc = sample.stride(2);
+  at::Tensor out = at::empty({c, h, w}, at::kFloat);
+  const std::uint8_t* in = sample.data_ptr<std::uint8_t>();
+  float* o = out.data_ptr<float>();
+  for (std::int64_t k = 0; k < c; ++k)
+    for (std::int64_t y = 0; y < h; ++y) {
+      const std::uint8_t* row = in + y * sy + k * sc;
+      float* dst = o + (k * h + y) * w;
+      for (std::int64_t x = 0; x < w; ++x) dst[x] = static_cast<float>(row[x * sx]) * (1.0f / 255.0f);
+    }
+  return out;
 }
 
 at::Tensor like_input(const at::Tensor& values, const at::Tensor& like) {
@@ -48,13 +62,14 @@ at::Tensor like_input(const at::Tensor& values, const at::Tensor& like) {
 
 at::Tensor resize(const at::Tensor& sample, std::int64_t h, std::int64_t w, const std::string& interpolation) {
   if (sample_height(sample) == h && sample_width(sample) == w) return sample;
-  at::Tensor x = as_float(sample).unsqueeze(0);
-  if (interpolation == "nearest") {
-    x = at::upsample_nearest2d(x, {h, w});
-  } else {
-    x = at::_upsample_bilinear2d_aa(x, {h, w}, false);
+  if (interpolation == "nearest") {  // exact on pictures: no resampling in float
+    const int hd = is_picture(sample) ? 0 : 1;
+    const at::Tensor rows = at::floor(at::arange(h, at::kDouble) * (static_cast<double>(sample_height(sample)) / h)).to(at::kLong);
+    const at::Tensor cols = at::floor(at::arange(w, at::kDouble) * (static_cast<double>(sample_width(sample)) / w)).to(at::kLong);
+    return sample.index_select(hd, rows).index_select(hd + 1, cols);
   }
-  return like_input(x.squeeze(0), sample);
+  const at::Tensor x = as_float(sample).unsqueeze(0).contiguous();
+  return at::_upsample_bilinear2d_aa(x, {h, w}, false).squeeze(0);
 }
 
 }  // namespace razor::core
