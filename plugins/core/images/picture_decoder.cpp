@@ -3,6 +3,7 @@
 #include <png.h>
 #include <turbojpeg.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -75,22 +76,41 @@ struct PngReader {
   PngReader(const std::string& bytes, const std::string& name) {
     std::memset(&image, 0, sizeof image);
     image.version = PNG_IMAGE_VERSION;
-    if (!png_image_begin_read_from_memory(&image, bytes.data(), bytes.size()))
-      throw DataError(fmt::format("{}: damaged PNG header ({})", name, image.message));
-    if (image.format & PNG_FORMAT_FLAG_LINEAR)
+    // A throwing constructor runs no destructor: free what libpng holds before each throw.
+    if (!png_image_begin_read_from_memory(&image, bytes.data(), bytes.size())) {
+      const std::string why = image.message;
+      png_image_free(&image);
+      throw DataError(fmt::format("{}: damaged PNG header ({})", name, why));
+    }
+    if (image.format & PNG_FORMAT_FLAG_LINEAR) {
+      png_image_free(&image);
       throw DataError(name + ": 16-bit PNG pictures are not supported; save it with 8 bits per channel");
+    }
   }
   ~PngReader() { png_image_free(&image); }
   PngReader(const PngReader&) = delete;
   PngReader& operator=(const PngReader&) = delete;
 };
 
+// A header can claim any size; a few crafted bytes must not make the decoder allocate gigabytes.
+// Refused: more pixels than PIL decodes (its decompression-bomb limit) or than the file could hold
+// at its format's best compression (a flat JPEG spends >= 1/256 byte a pixel, deflate >= 1/1032 byte
+// a byte, at 1 bit a pixel).
+void check_size(std::int64_t h, std::int64_t w, std::size_t bytes, const char* format, const std::string& name) {
+  constexpr std::int64_t kMaxPixels = 178956970;
+  const std::int64_t per_byte = std::string(format) == "JPEG" ? 2048 : 8 * 1032;
+  const std::int64_t most = std::min<std::int64_t>(kMaxPixels, static_cast<std::int64_t>(bytes) * per_byte + (1 << 20));
+  if (h * w > most)
+    throw DataError(fmt::format("{}: the {} header claims {}x{} pixels, more than {} ({} bytes)", name, format, w, h,
+                                most == kMaxPixels ? "razor decodes" : "the file can hold", bytes));
+}
+
 }  // namespace
 
 PictureHeader read_picture_header(const std::string& bytes, const std::string& name) {
   if (is_jpeg(bytes)) {
     const JpegHeader h = jpeg_header(jpeg_decoder().get(), bytes, name);
-    return {h.height, h.width, "JPEG"};
+    return {h.height, h.width, "JPEG"};  // the size is checked when the whole file is decoded
   }
   if (is_png(bytes)) {
     const PngReader png(bytes, name);
@@ -103,6 +123,7 @@ at::Tensor decode_picture(const std::string& bytes, const std::string& name) {
   if (is_jpeg(bytes)) {
     tjhandle tj = jpeg_decoder().get();
     const JpegHeader h = jpeg_header(tj, bytes, name);
+    check_size(h.height, h.width, bytes.size(), "JPEG", name);
     const bool grey = h.colorspace == TJCS_GRAY;
     at::Tensor out = at::empty({h.height, h.width, grey ? 1 : 3}, at::kByte);
     // Warnings (a file cut short: "Premature end of JPEG file") are errors: the rest of such a
@@ -115,6 +136,7 @@ at::Tensor decode_picture(const std::string& bytes, const std::string& name) {
   }
   if (is_png(bytes)) {
     PngReader png(bytes, name);
+    check_size(png.image.height, png.image.width, bytes.size(), "PNG", name);
     // The file's own channels, 8 bits each: palettes expanded (with alpha where they have it).
     png.image.format &= PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA;
     const std::int64_t channels = PNG_IMAGE_SAMPLE_CHANNELS(png.image.format);

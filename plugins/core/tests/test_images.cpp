@@ -3,6 +3,9 @@
 #include <ATen/ATen.h>
 
 #include <cmath>
+#include <set>
+
+#include <fmt/format.h>
 #include <filesystem>
 #include <string>
 
@@ -95,6 +98,14 @@ TEST_CASE("pictures: JPEG decodes close to what was encoded; faults are named") 
   CHECK(error_of([&] { decode_picture(whole.substr(0, whole.size() / 2), "t.jpg"); })
             .rfind("t.jpg: damaged JPEG picture (", 0) == 0);
   CHECK(error_of([&] { decode_picture("", "e.jpg"); }) == "e.jpg: empty file");
+  // A header claiming 60000x60000 pixels in a file of a few hundred bytes is refused before allocating.
+  std::string bomb = jpeg_bytes(pattern(8, 8, 3), 90);
+  const std::size_t sof = bomb.find("\xff\xc0");
+  REQUIRE(sof != std::string::npos);
+  bomb[sof + 5] = bomb[sof + 7] = static_cast<char>(0xea);
+  bomb[sof + 6] = bomb[sof + 8] = static_cast<char>(0x60);
+  CHECK(error_of([&] { decode_picture(bomb, "bomb.jpg"); }) ==
+        fmt::format("bomb.jpg: the JPEG header claims 60000x60000 pixels, more than the file can hold ({} bytes)", bomb.size()));
   CHECK(error_of([&] { decode_picture("hello", "x.jpg"); }) ==
         "x.jpg: not a JPEG or PNG picture (the file starts with bytes 68 65 6c 6c)");
   const std::string short_header = error_of([&] { read_picture_header(std::string("\xff\xd8\xff\xe0", 4), "short.jpg"); });
