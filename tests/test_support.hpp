@@ -1,10 +1,14 @@
 #pragma once
 // Small helpers shared by the unit tests.
+#include <array>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <string>
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "razor/errors.h"
@@ -38,5 +42,25 @@ inline std::string error_of(const std::function<void()>& f) {
   }
   return "(no error)";
 }
+
+struct Output {
+  int exit_code;
+  std::string text;
+};
+
+/// Runs `command` through the shell: its stdout and stderr together, and its exit code.
+inline Output run_command(const std::string& command) {
+  Output out{-1, ""};
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return out;
+  std::array<char, 512> buffer{};
+  while (std::fgets(buffer.data(), buffer.size(), pipe)) out.text += buffer.data();
+  const int status = pclose(pipe);
+  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+/// Debian's python3 has torch (python3 on PATH may be another one without it).
+inline bool python_has_torch() { return std::system("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1") == 0; }
 
 }  // namespace razor::test

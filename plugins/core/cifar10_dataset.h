@@ -13,7 +13,8 @@ namespace razor::core {
 
 struct Cifar10Options : Options<Cifar10Options> {
   RAZOR_OPTION(std::string, root, "directory holding data_batch_1.bin .. data_batch_5.bin and test_batch.bin",
-               required);
+               required)
+      .file_path();
 };
 
 class Cifar10Dataset final : public Dataset {
@@ -32,6 +33,9 @@ class Cifar10Dataset final : public Dataset {
     return in_memory_source(load(split), std::string("cifar10 ") + split_name(split));
   }
   std::int64_t num_classes() const override { return 10; }
+  std::vector<std::string> class_names() const override {
+    return {"airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"};
+  }
   /// "cifar10 (<root>: 50000 train + 10000 test images 3x32x32, 10 classes)" from plain files' sizes;
   /// "cifar10 (<root>, 10 classes)" when they cannot be sized.
   std::string describe() const override;

@@ -14,7 +14,8 @@ namespace razor::core {
 struct DigitsOptions : Options<DigitsOptions> {
   RAZOR_OPTION(std::string, path,
                "CSV file (.gz is gunzipped) of 64 pixel values 0..16 then a label 0..9 per line; '' for the embedded copy",
-               "");
+               "")
+      .file_path();
 };
 
 class DigitsDataset final : public Dataset {
@@ -35,6 +36,7 @@ class DigitsDataset final : public Dataset {
     return in_memory_source(load(split), std::string("digits ") + split_name(split));
   }
   std::int64_t num_classes() const override { return 10; }
+  std::vector<std::string> class_names() const override { return {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}; }
   /// "digits (embedded, 1797 images 1x8x8, 10 classes)" or "digits (<path>, ...)".
   std::string describe() const override;
 

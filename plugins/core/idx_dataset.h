@@ -20,7 +20,8 @@ struct IdxFileNames {
 };
 
 struct IdxOptions : Options<IdxOptions> {
-  RAZOR_OPTION(std::string, root, "directory holding the four files", "/usr/share/datasets/fashion-mnist");
+  RAZOR_OPTION(std::string, root, "directory holding the four files", "/usr/share/datasets/fashion-mnist")
+      .file_path();
   RAZOR_OPTION(std::string, train_images, "training images; the .gz file is used if the plain one is absent",
                "train-images-idx3-ubyte");
   RAZOR_OPTION(std::string, train_labels, "training labels; the .gz file is used if the plain one is absent",

@@ -2,6 +2,7 @@
 
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/utils.h>
+#include <spdlog/spdlog.h>
 
 #include "razor/errors.h"
 #include "razor/model_weights.h"
@@ -22,8 +23,9 @@ std::shared_ptr<Model> build_teacher(const BuildContext& ctx, const SingleTeache
   }
   auto teacher = ctx.build(options.teacher);
   if (!options.teacher_weights.empty()) {
+    const KeyMap keys = read_key_map(*options.teacher_keys);
     try {
-      load_weights(*teacher, options.teacher_weights);
+      ctx.logger().info("teacher weights: {}", load_weights(*teacher, options.teacher_weights, keys).summary());
     } catch (const Error& e) {
       config.fail("teacher_weights", e.what());
     }
@@ -46,6 +48,9 @@ void SingleTeacherDistillOptions::validate(const ConfigView& cfg) const {
       cfg.fail("teacher_trainable", "a TorchScript teacher cannot be trained (its parameters are not razor's)");
     }
     if (!teacher_weights.empty()) cfg.fail("teacher_weights", "a TorchScript teacher carries its weights");
+  }
+  if (cfg.has("teacher_keys") && teacher_weights.empty()) {
+    cfg.fail("teacher_keys", "maps the keys of `teacher_weights`, which is not given");
   }
 }
 

@@ -20,8 +20,13 @@ struct SingleTeacherDistillOptions : Options<SingleTeacherDistillOptions> {
   RAZOR_OPTION(Nested<Loss>, loss, "the student's loss on labels (with `architecture`)", "{ type = 'cross_entropy' }");
   RAZOR_OPTION(Nested<Algorithm>, student, "a whole student algorithm whose losses the distillation terms join", "{}");
   RAZOR_OPTION(Nested<Model>, teacher, "the teacher network (or give `teacher_torchscript`)", "{}");
-  RAZOR_OPTION(std::string, teacher_weights, "a model.pt written by `razor-host run` for the teacher", "");
-  RAZOR_OPTION(std::string, teacher_torchscript, "a TorchScript teacher saved from Python", "");
+  RAZOR_OPTION(std::string, teacher_weights,
+               "the teacher's weights: a model.pt of razor's, a PyTorch torch.save(state_dict) or a TorchScript file", "")
+      .file_path();
+  RAZOR_OPTION(Table, teacher_keys,
+               "how teacher_weights' keys become the teacher's: { strip_prefix, rename = { regex = replacement }, "
+               "add_prefix, strict = true }", "{}");
+  RAZOR_OPTION(std::string, teacher_torchscript, "a TorchScript teacher saved from Python", "").file_path();
   RAZOR_OPTION(std::string, teacher_output, "the output key when the TorchScript forward returns a dict", "logits");
   RAZOR_OPTION(Nested<Distiller>, distiller,
                "recorders, connectors and losses, e.g. { type = 'configurable', ... }", required);

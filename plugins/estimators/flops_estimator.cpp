@@ -26,7 +26,29 @@ struct Owner {
   Kind kind;
   bool is_weight;
   bool is_bias;
+  std::size_t module;  // index into the tally
 };
+
+// One module's count.
+struct Tally {
+  std::string path, type;
+  double flops = 0;
+  std::unordered_map<const c10::TensorImpl*, std::int64_t> used;  // elements used of each parameter
+};
+
+// "torch::nn::Conv2dImpl" -> "Conv2d".
+std::string type_name(const torch::nn::Module& m) {
+  std::string name = m.name();
+  if (const auto colon = name.rfind(':'); colon != std::string::npos) name = name.substr(colon + 1);
+  if (name.size() > 4 && name.compare(name.size() - 4, 4, "Impl") == 0) name.resize(name.size() - 4);
+  return name;
+}
+
+double params_of(const Tally& t) {
+  double n = 0;
+  for (const auto& [impl, used] : t.used) n += static_cast<double>(used);
+  return n;
+}
 
 Kind kind_of(torch::nn::Module& m) {
   if (m.as<torch::nn::Conv1d>() || m.as<torch::nn::Conv2d>() || m.as<torch::nn::Conv3d>()) return Kind::conv;
@@ -93,19 +115,20 @@ struct ModelStateGuard {
   }
 };
 
-}  // namespace
-
-razor::Costs FlopsEstimator::estimate(razor::Model& model, const std::vector<std::int64_t>& input_shape) {
+// Every module's flops and parameters used, in module order (the model itself first, path "").
+std::vector<Tally> count(razor::Model& model, const std::vector<std::int64_t>& input_shape) {
   ModelStateGuard guard(model);
   std::unordered_map<const c10::TensorImpl*, Owner> owners;
   // The model itself may live on the stack, so it is not asked for a shared_ptr to itself
   // (named_modules() with include_self would need one).
-  std::vector<torch::nn::Module*> modules{&model};
-  for (auto& m : model.modules(/*include_self=*/false)) modules.push_back(m.get());
-  for (auto* module : modules) {
+  std::vector<std::pair<std::string, torch::nn::Module*>> modules{{"", &model}};
+  for (auto& m : model.named_modules("", /*include_self=*/false)) modules.emplace_back(m.key(), m.value().get());
+  std::vector<Tally> tally;
+  for (auto& [path, module] : modules) {
     const Kind kind = kind_of(*module);
+    tally.push_back({path, type_name(*module)});
     for (auto& p : module->named_parameters(/*recurse=*/false)) {
-      owners[p.value().unsafeGetTensorImpl()] = {kind, p.key() == "weight", p.key() == "bias"};
+      owners[p.value().unsafeGetTensorImpl()] = {kind, p.key() == "weight", p.key() == "bias", tally.size() - 1};
     }
   }
 
@@ -119,9 +142,6 @@ razor::Costs FlopsEstimator::estimate(razor::Model& model, const std::vector<std
   at::Tensor input = at::zeros(input_shape, like).requires_grad_(true);
   at::Tensor output = model.forward(input);
 
-  double flops = 0;
-  // Elements used of each parameter: the largest slice any operation took (the whole tensor normally).
-  std::unordered_map<const c10::TensorImpl*, std::int64_t> used;
   std::unordered_set<Node*> visited;
   std::vector<Node*> stack;
   if (output.grad_fn()) stack.push_back(output.grad_fn().get());
@@ -142,29 +162,50 @@ razor::Costs FlopsEstimator::estimate(razor::Model& model, const std::vector<std
       const auto it = owners.find(p->unsafeGetTensorImpl());
       if (it == owners.end()) continue;  // the input, or a tensor that is not a module parameter
       // The tensor as the operation received it: a slice of a shared weight counts as its slice.
+      const Owner& owner = it->second;
+      Tally& t = tally[owner.module];
+      // Elements used of each parameter: the largest slice any operation took (the whole tensor normally).
       const auto taken = sizes_of(*edge.function, edge.input_nr);
-      auto& n = used[p->unsafeGetTensorImpl()];
+      auto& n = t.used[p->unsafeGetTensorImpl()];
       n = std::max(n, std::min(numel(taken), p->numel()));
 
-      const Owner& owner = it->second;
       if (owner.kind == Kind::other || !(owner.is_weight || owner.is_bias)) continue;
       if (out.empty()) out = sizes_of(*node, 0);
       const auto out_numel = static_cast<double>(numel(out));
       if (owner.kind == Kind::batchnorm) {
-        if (owner.is_weight) flops += 2.0 * out_numel;  // scale and shift per element, when affine
+        if (owner.is_weight) t.flops += 2.0 * out_numel;  // scale and shift per element, when affine
       } else if (owner.is_bias) {
-        flops += out_numel;
+        t.flops += out_numel;
       } else {
         // Each output element takes weight.numel() / out_channels MACs: (Cin/groups)*kh*kw for a
         // convolution (channels in dim 1), in_features for a linear layer (features last).
         const auto channels = owner.kind == Kind::conv ? out.at(1) : out.back();
-        flops += out_numel * static_cast<double>(numel(taken)) / static_cast<double>(channels);
+        t.flops += out_numel * static_cast<double>(numel(taken)) / static_cast<double>(channels);
       }
     }
   }
-  double params = 0;
-  for (const auto& [impl, n] : used) params += static_cast<double>(n);
+  return tally;
+}
+
+}  // namespace
+
+razor::Costs FlopsEstimator::estimate(razor::Model& model, const std::vector<std::int64_t>& input_shape) {
+  double flops = 0, params = 0;
+  for (const Tally& t : count(model, input_shape)) {
+    flops += t.flops;
+    params += params_of(t);
+  }
   return {{"flops", flops}, {"params", params}};
+}
+
+std::vector<razor::LayerCosts> FlopsEstimator::estimate_layers(razor::Model& model,
+                                                               const std::vector<std::int64_t>& input_shape) {
+  std::vector<razor::LayerCosts> layers;
+  for (const Tally& t : count(model, input_shape)) {
+    if (t.used.empty()) continue;  // held no parameters the pass used
+    layers.push_back({t.path.empty() ? "(model)" : t.path, t.type, {{"flops", t.flops}, {"params", params_of(t)}}});
+  }
+  return layers;
 }
 
 }  // namespace razor::estimators

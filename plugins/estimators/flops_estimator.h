@@ -33,6 +33,8 @@ class FlopsEstimator final : public razor::Estimator {
   FlopsEstimator() = default;
   explicit FlopsEstimator(const razor::BuildContext&) {}
   razor::Costs estimate(razor::Model& model, const std::vector<std::int64_t>& input_shape) override;
+  /// Per module: the flops of its own operations and the parameters it registered that the pass used.
+  std::vector<razor::LayerCosts> estimate_layers(razor::Model& model, const std::vector<std::int64_t>& input_shape) override;
 };
 
 }  // namespace razor::estimators

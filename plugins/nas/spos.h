@@ -16,9 +16,10 @@ struct SposOptions : Options<SposOptions> {
   RAZOR_OPTION(Nested<Model>, architecture, "the supernet (a model with one-shot mutables)", required);
   RAZOR_OPTION(Nested<Loss>, loss, "criterion between logits and labels", "{ type = 'cross_entropy' }");
   RAZOR_OPTION(Nested<Mutator>, mutator, "finds and groups the supernet's choices", "{ type = 'nas' }");
-  RAZOR_OPTION(std::string, subnet, "retrain mode: a subnet.toml whose choices are fixed before training", "");
+  RAZOR_OPTION(std::string, subnet, "retrain mode: a subnet.toml whose choices are fixed before training", "").file_path();
   RAZOR_OPTION(std::string, init_weights,
-               "retrain mode: supernet weights (a model.pt) loaded before fixing; empty = from scratch", "");
+               "retrain mode: supernet weights (a model.pt) loaded before fixing; empty = from scratch", "")
+      .file_path();
 };
 
 class Spos final : public Algorithm {

@@ -67,19 +67,8 @@ void load_module_checked(torch::nn::Module& module, torch::serialize::InputArchi
   module.load(archive);
 }
 
-void load_weights(torch::nn::Module& module, const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    throw Error("cannot load weights from '" + path + "': " +
-                (std::filesystem::exists(path, ec) ? "not a regular file" : "no such file"));
-  }
-  try {
-    torch::serialize::InputArchive archive;
-    archive.load_from(path);
-    load_module_checked(module, archive, "cannot load weights from '" + path + "'");
-  } catch (...) {
-    rethrow_load_error("cannot load weights from '" + path + "'");
-  }
+LoadReport load_weights(torch::nn::Module& module, const std::string& path, const KeyMap& keys) {
+  return load_state_dict(module, read_state_dict(path), keys);
 }
 
 }  // namespace razor

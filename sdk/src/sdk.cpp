@@ -2,6 +2,8 @@
 // dynamic_cast and catch-by-type work the same in the host and in every plugin.
 #include "razor/sdk.h"
 
+#include <filesystem>
+
 #include <fmt/format.h>
 
 namespace razor {
@@ -59,6 +61,13 @@ DataError::DataError(const std::string& what) : Error(what) {}
 DataError::~DataError() = default;
 
 ConfigView::~ConfigView() = default;
+std::string ConfigView::file_of(const std::string&) const { return ""; }
+std::string ConfigView::resolve_path(const std::string& key, const std::string& value) const {
+  const std::filesystem::path p(value);
+  const std::string file = file_of(key);
+  if (value.empty() || p.is_absolute() || file.empty()) return value;
+  return (std::filesystem::path(file).parent_path() / p).lexically_normal().string();
+}
 void ConfigView::fail(const std::string& key, const std::string& message) const {
   std::string p = path();
   std::string full = key.empty() ? p : (p.empty() ? key : p + "." + key);
@@ -90,9 +99,11 @@ Losses Algorithm::train_step(const Batch& batch) {
   return losses;
 }
 Dataset::~Dataset() = default;
+std::vector<std::string> Dataset::class_names() const { return {}; }
 ImageSource::~ImageSource() = default;
 Transform::~Transform() = default;
 Estimator::~Estimator() = default;
+std::vector<LayerCosts> Estimator::estimate_layers(Model&, const std::vector<std::int64_t>&) { return {}; }
 Optimizer::~Optimizer() = default;
 Schedule::~Schedule() = default;
 Mutable::~Mutable() = default;

@@ -1,7 +1,7 @@
 // TorchScript export: rebuilds a torch::nn module tree as torch::jit modules whose `forward` is
 // written as TorchScript source and compiled with define(). This path uses only public API, keeps
-// the module hierarchy (Python sees `features._0.weight`, ...), and is shape-generic; the tracer
-// path needs internal API and bakes shapes in (see the stack facts, 8.2).
+// the module hierarchy (Python sees `features._0.weight`, ...), and is shape-generic. Models it has
+// no source for are traced instead (torchscript_trace.cpp).
 #include "razor/torchscript_export.h"
 
 #include <cctype>
@@ -27,6 +27,7 @@
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/pooling.h>
 
+#include "not_scriptable.h"
 #include "razor/errors.h"
 #include "razor/one_shot_op.h"
 #include "razor/scriptable.h"
@@ -232,7 +233,7 @@ class Exporter {
       add_children(module, path, out);  // none for the known layers; kept for subclasses
       return *source;
     }
-    throw Error(fmt::format("path '{}' (type {}): cannot be exported to TorchScript; implement razor::Scriptable",
+    throw NotScriptable(fmt::format("path '{}' (type {}): has no TorchScript source; implement razor::Scriptable",
                             shown(path), module.name()));
   }
 

@@ -78,10 +78,17 @@ TEST_CASE("scaffold a loss plugin, build it against the installed SDK, train wit
                                   build_and_test(dir, prefix));
     INFO(made.output);
     CHECK(made.exit_code == 0);
+    // The model scaffold is exported too: traced, as it has no TorchScript source.
+    const std::string stages = kind == "model" ? " --set \"stages=['train','export']\"" : "";
     auto trained = run_in_source_dir("RAZOR_PLUGIN_PATH=" + dir + "/build " + host + " run " + dir + "/configs/my_" +
-                                     kind + ".toml --work-dir " + dir + "/run --set train.epochs=1 --set train.val_interval=1");
+                                     kind + ".toml --work-dir " + dir + "/run --set train.epochs=1 --set train.val_interval=1" +
+                                     stages);
     INFO(trained.output);
     CHECK(contains(trained.output, "training done: validation top-1"));
+    if (kind == "model") {
+      CHECK(contains(trained.output, "export: subnet.pt was traced (the model has no TorchScript source)"));
+      CHECK(contains(read_file(dir + "/run/export/report.toml"), "torchscript_path = \"traced\"\n"));
+    }
     if (kind == "searcher") CHECK(contains(trained.output, "search done: best"));
     if (kind == "dataset") CHECK(contains(trained.output, "result: test top-1 "));  // its test split, once
   }

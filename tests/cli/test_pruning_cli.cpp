@@ -106,9 +106,15 @@ TEST_CASE("L1 pruning on the digits from a trained model: three steps to half th
   auto cfg = run_host("latency configs/pruning/l1_resnet_digits.toml --batch 2 --runs 2 --threads 1");
   CHECK(cfg.exit_code == 0);
   CHECK(cfg.output.find("input [1, 8, 8], 1 threads") != std::string::npos);
-  auto no_input = run_host("latency " + dir + "/export/inference.pt");
-  CHECK(no_input.exit_code == 2);
-  CHECK(no_input.output == "error: latency: a TorchScript file needs --input C,H,W\n");
+  // Without --input: the shape the export recorded (report.toml says the same).
+  auto recorded = run_host("latency " + dir + "/export/inference.pt --batch 1 --runs 2 --warmup 0");
+  INFO(recorded.output);
+  CHECK(recorded.exit_code == 0);
+  CHECK(recorded.output.find("(TorchScript): input [1, 8, 8]") != std::string::npos);
+  CHECK(report.find("\n[input]  # what the exported model takes\nshape = [1, 8, 8]  # C, H, W\nlayout = \"NCHW\"\n") !=
+        std::string::npos);
+  CHECK(report.find("\nclass_names = [\"0\", \"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\", \"8\", \"9\"]\n") !=
+        std::string::npos);
   auto not_script = run_host("latency " + dir + "/export/check_input.pt --input 1,8,8");
   CHECK(not_script.exit_code == 1);
   CHECK(not_script.output.rfind("error: latency: " + dir + "/export/check_input.pt is not a TorchScript file LibTorch can load: ", 0) == 0);

@@ -77,6 +77,7 @@ TEST_CASE("SPOS on the digits: supernet, search within the FLOPs limit, export P
                                 "/export/check_input.pt " + dir + "/export/check_output.pt");
     INFO(py.output);
     CHECK(py.exit_code == 0);
+    CHECK(py.output.find("input_shape [1, 8, 8] layout NCHW mean [") != std::string::npos);  // how to feed it
     MESSAGE("Python torch.jit.load check: " << py.output);
   }
 

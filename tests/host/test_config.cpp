@@ -6,6 +6,7 @@
 #include "config/toml_config_view.h"
 #include "config/unread_keys.h"
 #include "razor/errors.h"
+#include "razor/options.h"
 #include "razor_doctest.hpp"
 #include "test_support.hpp"
 
@@ -63,4 +64,29 @@ TEST_CASE("--set and extends faults name their source") {
   const auto d = dir.write("d.toml", "x = 1\n");
   CHECK(error_of([&] { load_config(d, {"train.epochs=ten"}); }).rfind("--set train.epochs=ten: invalid TOML value", 0) == 0);
   CHECK(error_of([&] { load_config(d, {"x.y=1"}); }) == "--set x.y=1: 'x' holds a value of type integer, not a table");
+}
+
+namespace {
+struct PathOptions : razor::Options<PathOptions> {
+  RAZOR_OPTION(std::string, weights, "a file", "").file_path();
+  RAZOR_OPTION(std::string, name, "not a path", "");
+};
+}  // namespace
+
+TEST_CASE("path options resolve relative to the config file that sets them, as extends does") {
+  TempDir dir("cfg_paths");
+  dir.write("_base_/models/m.toml", "[net]\nweights = 'w/model.pt'\nname = 'w/model.pt'\n");
+  const auto main = dir.write("configs/main.toml", "extends = '../_base_/models/m.toml'\n");
+  const auto read = [&](const std::vector<std::string>& overrides) {
+    auto doc = load_config(main, overrides);
+    auto net = std::dynamic_pointer_cast<const TomlConfigView>(TomlConfigView(doc).table("net"))
+                   ->bind(&PathOptions::option_infos(), "test");
+    return PathOptions::read(*net);
+  };
+  const PathOptions from_base = read({});
+  CHECK(from_base.weights == (dir.path / "_base_/models/w/model.pt").string());
+  CHECK(from_base.name == "w/model.pt");  // only options declared as paths
+  CHECK(read({"net.weights='w/other.pt'"}).weights == "w/other.pt");  // --set: the working directory
+  CHECK(read({"net.weights='/abs/model.pt'"}).weights == "/abs/model.pt");
+  CHECK(read({"net.weights=''"}).weights.empty());
 }

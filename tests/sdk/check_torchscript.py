@@ -51,6 +51,9 @@ def main():
     print(f"max |diff| = {diff:.3g} (tolerance {args.tolerance:g}); output {tuple(y.shape)}; {params} parameters")
     trainable, reached = check_fine_tune(module, x)
     print(f"backward reaches {reached} of {trainable} trainable parameter tensors")
+    if hasattr(module, "input_shape"):  # what razor's export records about its input
+        print(f"input_shape {list(module.input_shape)} layout {module.input_layout} mean {list(module.input_mean)} "
+              f"classes {len(module.class_names)}")
     if trainable and not reached:
         return 1
     return 0 if diff <= args.tolerance else 1

@@ -113,25 +113,6 @@ void write_bytes(const std::string& path, const std::vector<char>& bytes) {
   std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
-struct Output {
-  int exit_code;
-  std::string text;
-};
-
-/// Runs `command` through the shell; its stdout and stderr together, and its exit code.
-Output run_command(const std::string& command) {
-  Output out{-1, ""};
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 512> buffer{};
-  while (std::fgets(buffer.data(), buffer.size(), pipe)) out.text += buffer.data();
-  const int status = pclose(pipe);
-  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
-
-/// Debian's python3 (python3 on PATH may be another one without torch).
-bool python_has_torch() { return std::system("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1") == 0; }
 
 }  // namespace
 
@@ -156,10 +137,10 @@ TEST_CASE("TorchScript export: same eval forward in C++, before and after save +
   const at::Tensor x5 = torch::randn({5, 3, 20, 20});
   CHECK(max_abs_diff(run(loaded, x5), run(net, x5)) <= 1e-6);
 
-  REQUIRE_MESSAGE(python_has_torch(), "python3-torch is not installed (tools/bootstrap installs it)");
+  REQUIRE_MESSAGE(razor::test::python_has_torch(), "python3-torch is not installed (tools/bootstrap installs it)");
   write_bytes(dir.file("input.pt"), torch::pickle_save(x));
   write_bytes(dir.file("expected.pt"), torch::pickle_save(expected));
-  const Output py = run_command("/usr/bin/python3 " RAZOR_SOURCE_DIR "/tests/sdk/check_torchscript.py " + path + " " +
+  const razor::test::Output py = razor::test::run_command("/usr/bin/python3 " RAZOR_SOURCE_DIR "/tests/sdk/check_torchscript.py " + path + " " +
                                 dir.file("input.pt") + " " + dir.file("expected.pt") + " --tolerance 1e-5");
   MESSAGE("Python torch.jit.load check: " << py.text);
   CHECK(py.exit_code == 0);
@@ -278,4 +259,85 @@ TEST_CASE("TorchScript export: padding 'same', unset adaptive pool sizes, no aff
   torch::NoGradGuard no_grad;
   torch::jit::Module exported = razor::to_torchscript(*model);
   CHECK(max_abs_diff(run(exported, x), model->forward(x)) <= 1e-6);
+}
+
+namespace {
+
+/// A model of one's own with no TorchScript source: a Sequential body (Python-style names "body.0"),
+/// a residual add, a mean over the picture and a Linear head.
+struct PlainModelImpl : razor::Model {
+  PlainModelImpl()
+      : body(register_module("body", nn::Sequential(nn::Conv2d(nn::Conv2dOptions(3, 6, 3).padding(1)),
+                                                    nn::BatchNorm2d(6), nn::ReLU()))),
+        head(register_module("head", nn::Linear(6, 4))) {}
+  at::Tensor forward(const at::Tensor& x) override {
+    at::Tensor y = body->forward(x);
+    return head->forward((y + at::relu(y)).mean({2, 3}));
+  }
+  nn::Sequential body;
+  nn::Linear head;
+};
+
+}  // namespace
+
+TEST_CASE("a model with no TorchScript source is traced: its own names, the same outputs in C++ and Python") {
+  torch::manual_seed(5);
+  PlainModelImpl model;
+  model.train();
+  {
+    torch::NoGradGuard no_grad;
+    for (int i = 0; i < 3; ++i) model.forward(torch::randn({4, 3, 8, 8}) * 2 + 0.5);
+  }
+  model.train();  // tracing runs in eval mode and gives the mode back
+  razor::ScriptPath path = razor::ScriptPath::source;
+  torch::jit::Module traced = razor::to_torchscript(model, torch::randn({2, 3, 8, 8}), &path);
+  CHECK(path == razor::ScriptPath::traced);
+  CHECK(model.is_training());
+  model.eval();
+
+  std::vector<std::string> names;
+  for (const auto& p : traced.named_parameters(/*recurse=*/true)) names.push_back(p.name);
+  CHECK(names == std::vector<std::string>{"body.0.weight", "body.0.bias", "body.1.weight", "body.1.bias", "head.weight",
+                                          "head.bias"});
+  // Copies: training the model on does not change the export.
+  const at::Tensor x = torch::randn({5, 3, 12, 12});  // another batch size and picture size than traced
+  const at::Tensor expected = run(traced, x);
+  CHECK(max_abs_diff(expected, [&] {
+          torch::NoGradGuard no_grad;
+          return model.forward(x);
+        }()) <= 1e-6);
+  {
+    torch::NoGradGuard no_grad;
+    model.head->weight.add_(1);
+  }
+  CHECK(max_abs_diff(run(traced, x), expected) == 0);
+
+  razor::test::TempDir dir("traced");
+  razor::save_script_module(traced, dir.file("traced.pt"));
+  REQUIRE_MESSAGE(razor::test::python_has_torch(), "python3-torch is not installed (tools/bootstrap installs it)");
+  write_bytes(dir.file("input.pt"), torch::pickle_save(x));
+  write_bytes(dir.file("expected.pt"), torch::pickle_save(expected));
+  const auto py = razor::test::run_command("/usr/bin/python3 " RAZOR_SOURCE_DIR "/tests/sdk/check_torchscript.py " +
+                                           dir.file("traced.pt") + " " + dir.file("input.pt") + " " +
+                                           dir.file("expected.pt") + " --tolerance 1e-5");
+  INFO(py.text);
+  CHECK(py.exit_code == 0);
+}
+
+TEST_CASE("a model with a TorchScript source keeps the source path; tracing it gives the same outputs") {
+  struct Scripted : razor::Model, razor::Scriptable {
+    Scripted() : net(register_module("net", trained_net("residual"))) {}
+    at::Tensor forward(const at::Tensor& x) override { return net->forward(x); }
+    std::string torchscript_forward() const override {
+      return "def forward(self, x: Tensor) -> Tensor:\n    return self.net.forward(x)\n";
+    }
+    Net net;
+  } model;
+  model.eval();
+  const at::Tensor x = torch::randn({3, 3, 16, 16});
+  razor::ScriptPath path = razor::ScriptPath::traced;
+  torch::jit::Module scripted = razor::to_torchscript(model, x, &path);
+  CHECK(path == razor::ScriptPath::source);
+  torch::jit::Module traced = razor::trace_torchscript(model, x);
+  CHECK(max_abs_diff(run(traced, x), run(scripted, x)) <= 1e-6);
 }

@@ -19,6 +19,7 @@
 #include "razor/model_weights.h"
 #include "razor/subnet_file.h"
 #include "cli/space.h"
+#include "stages/export/input_record.h"
 
 namespace razor::host {
 namespace {
@@ -36,7 +37,6 @@ void check(const LatencyOptions& o) {
   if (is_config(o.target)) {
     if (o.optimize) throw ConfigError("latency: --optimize applies to a TorchScript file, not a config");
   } else {
-    if (o.input.empty()) throw ConfigError("latency: a TorchScript file needs --input C,H,W");
     if (!o.subnet.empty() || !o.weights.empty() || !o.overrides.empty())
       throw ConfigError("latency: --subnet, --weights and --set apply to a config, not a TorchScript file");
   }
@@ -79,6 +79,12 @@ void latency_command(const LatencyOptions& o, std::ostream& out) {
   } else {
     script = load_script(o);
     shape = o.input;
+    if (shape.empty()) {
+      // An export of razor's records its input; any other file needs --input.
+      const auto recorded = recorded_input_shape(script);
+      if (!recorded) throw ConfigError(fmt::format("latency: {} records no input shape; give --input C,H,W", o.target));
+      shape = *recorded;
+    }
     what = fmt::format("{} (TorchScript{})", o.target, o.optimize ? ", optimize_for_inference" : "");
   }
   at::set_num_threads(o.threads > 0 ? static_cast<int>(o.threads) : static_cast<int>(std::thread::hardware_concurrency()));
@@ -114,7 +120,7 @@ void cli::add_latency(CLI::App& app, const Globals& globals, Action& action) {
   cmd->add_option("--threads", latency->threads, "LibTorch threads (default: all cores)");
   cmd->add_option("--runs", latency->runs, "timed calls per batch size (default 30)");
   cmd->add_option("--warmup", latency->warmup, "untimed calls first (default 5)");
-  cmd->add_option("--input", latency->input, "image shape C,H,W (a config: default its dataset's)")->delimiter(',');
+  cmd->add_option("--input", latency->input, "image shape C,H,W (default: a config's dataset, an export's recorded input)")->delimiter(',');
   cmd->add_option("--subnet", latency->subnet, "config: a subnet.toml to apply");
   cmd->add_option("--weights", latency->weights, "config: a model.pt to load");
   cmd->add_option("--set", latency->overrides, "config: override a value in TOML syntax");

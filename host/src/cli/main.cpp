@@ -14,8 +14,8 @@ namespace {
 
 using namespace razor::host::cli;
 
-constexpr AddVerb kVerbs[] = {add_run,   add_launch,  add_plugins,       add_config,     add_space,
-                              add_units, add_latency, add_latency_table, add_new_plugin, add_version};
+constexpr AddVerb kVerbs[] = {add_run,   add_launch, add_eval,    add_flops,         add_plugins,    add_config,
+                              add_space, add_units,  add_latency, add_latency_table, add_new_plugin, add_version};
 
 int fail(int code, const std::string& message) {
   std::cerr << "error: " << message.substr(0, message.find('\n')) << std::endl;

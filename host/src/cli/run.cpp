@@ -28,6 +28,7 @@
 #include "razor/errors.h"
 #include "razor/estimator.h"
 #include "razor/model_weights.h"
+#include "razor/torchscript_export.h"
 #include "base/atomic_file.h"
 #include "session/data_setup.h"
 #include "base/logging.h"
@@ -87,10 +88,12 @@ bool has_stage(const std::vector<std::string>& stages, const char* stage) {
   return std::find(stages.begin(), stages.end(), stage) != stages.end();
 }
 
-// Model weights from a model.pt (runtime.load_from), e.g. a trained supernet to search.
-void load_model(Model& model, const std::string& file, const ConfigView& runtime) {
+// Model weights (runtime.load_from): a model.pt of razor's, e.g. a trained supernet to search, or a
+// PyTorch state_dict. Returns the line the log gives it.
+std::string load_model(Model& model, const RuntimeOptions& rt, const ConfigView& runtime) {
+  const KeyMap keys = read_key_map(*rt.load_keys);
   try {
-    load_weights(model, file);
+    return load_weights(model, rt.load_from, keys).summary();
   } catch (const Error& e) {
     runtime.fail("load_from", e.what());
   }
@@ -108,6 +111,7 @@ struct RunPlan {
   bool train_stage, search_stage, export_stage;
   std::shared_ptr<const TomlConfigView> runtime;
   RuntimeOptions rt;
+  std::string weights_loaded;  // what runtime.load_from loaded, for the log
   std::int64_t threads;
   // Multi-process: where this process stands comes from the environment (torchrun's variables, or
   // razor-host launch), how the ranks work together from [distributed].
@@ -137,6 +141,7 @@ struct RunPlan {
   void check_search_and_export(const RunOptions& options);
   void prepare_training();
   void check_model_accepts_data() const;
+  void check_model_exports() const;
 };
 
 RunPlan::RunPlan(const RunOptions& options)
@@ -150,13 +155,14 @@ RunPlan::RunPlan(const RunOptions& options)
 
   at::manual_seed(session.settings().seed);  // model initialisation is part of the run's seeded state
   algorithm = session.build_algorithm();
-  if (!rt.load_from.empty()) load_model(algorithm->model(), rt.load_from, *runtime);
+  if (!rt.load_from.empty()) weights_loaded = load_model(algorithm->model(), rt, *runtime);
   estimator = session.build_estimator();
   train = read_section<TrainOptions>(*root, "train");
   check_search_and_export(options);
   prepare_training();
   check_all_keys_read(*session.document());
   check_model_accepts_data();
+  check_model_exports();
 }
 
 void RunPlan::read_runtime(const RunOptions& options) {
@@ -261,6 +267,18 @@ void RunPlan::check_model_accepts_data() const {
   }
 }
 
+// The export's TorchScript, made once on a probe before any training: a model that can be neither
+// written from its source nor traced is refused now, not after the training and search.
+void RunPlan::check_model_exports() const {
+  if (!export_stage || !exporting.torchscript || has_choices) return;
+  const at::Tensor probe = setup.val->batch(0, 0).inputs.narrow(0, 0, 1).to(session.settings().device);
+  try {
+    to_torchscript(algorithm->model(), probe);
+  } catch (const Error& e) {
+    export_view->fail("torchscript", fmt::format("the model cannot be exported (tried before training): {}", e.what()));
+  }
+}
+
 // Phase 2: the work dir, locked, with the composed config and the log file (rank 0 only: `writes`).
 std::string open_work_dir(const RunOptions& options, const RunPlan& plan, bool writes,
                           std::optional<WorkDirLock>& lock) {
@@ -299,6 +317,7 @@ void log_start(const RunOptions& options, const RunPlan& p, const std::string& w
   log.info("work dir {}; device {}; threads {}; seed {}; stages {}", work_dir, p.session.settings().device.str(),
            at::get_num_threads(), p.session.settings().seed, fmt::join(p.stages, ", "));
   log.info("data: {}", p.data.description);
+  if (!p.weights_loaded.empty()) log.info("weights: {}", p.weights_loaded);
   if (group) {
     log.info("data parallel: {} processes ({}, rendezvous {}:{}), {} threads each; each takes 1/{} of every batch; "
              "batch-norm statistics: {}", p.world->size, p.dist.backend, p.world->master_addr, p.world->master_port,
@@ -388,6 +407,7 @@ void run_stages(const RunOptions& options, RunPlan& p, const std::string& work_d
     ex.inference_layout = p.exporting.inference_layout;
     if (!p.speed.batches.empty()) ex.layout_batches = p.speed.batches;
     ex.image_shape = p.data.image_shape;
+    ex.input = p.data.input;
     p.speed.image_shape = p.data.image_shape;
     ex.device = settings.device;
     ex.work_dir = work_dir;

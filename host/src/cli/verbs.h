@@ -26,6 +26,8 @@ void add_plugins(CLI::App& app, const Globals& globals, Action& action);
 void add_config(CLI::App& app, const Globals& globals, Action& action);
 void add_space(CLI::App& app, const Globals& globals, Action& action);
 void add_units(CLI::App& app, const Globals& globals, Action& action);
+void add_eval(CLI::App& app, const Globals& globals, Action& action);
+void add_flops(CLI::App& app, const Globals& globals, Action& action);
 void add_latency(CLI::App& app, const Globals& globals, Action& action);
 void add_latency_table(CLI::App& app, const Globals& globals, Action& action);
 void add_new_plugin(CLI::App& app, const Globals& globals, Action& action);

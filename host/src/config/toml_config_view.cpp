@@ -54,6 +54,13 @@ std::string TomlConfigView::where(const std::string& key) const {
   return where_of(*table_, fallback);
 }
 
+std::string TomlConfigView::file_of(const std::string& key) const {
+  const toml::node* n = table_->get(key);
+  if (n == nullptr || !n->source().path) return "";
+  const std::string& file = *n->source().path;
+  return file.rfind("--set ", 0) == 0 ? "" : file;
+}
+
 const toml::node& TomlConfigView::node(const std::string& key) const {
   const OptionInfo* declared = nullptr;
   if (options_) {

@@ -33,6 +33,7 @@ class TomlConfigView final : public ConfigView {
   std::vector<std::shared_ptr<const ConfigView>> table_list(const std::string& key) const override;
   std::string path() const override;
   std::string where(const std::string& key = "") const override;
+  std::string file_of(const std::string& key) const override;
 
   const std::shared_ptr<ConfigDocument>& document() const { return doc_; }
   /// The `type` of the declared default of the option this table was read as ("" when none): a

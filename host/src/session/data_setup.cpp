@@ -85,6 +85,7 @@ DataSetup prepare_data(const TomlConfigView& root, const Registry& registry, con
   out.image_shape = {1};
   out.image_shape.insert(out.image_shape.end(), out.train->sample_shape().begin(), out.train->sample_shape().end());
   for (std::int64_t i = 0; i < train->size(); ++i) out.max_label = std::max(out.max_label, train->label(i));
+  out.input = {out.train->sample_shape(), o.mean, o.std, dataset->class_names()};
   out.val_from = mode == "split" ? fmt::format("{:g} % of train held out", o.val_split * 100)
                                  : fmt::format("the {} split", mode);
   out.description = fmt::format("{}; {} training, {} validation ({}){} samples of {}; {} loader workers",

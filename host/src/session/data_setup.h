@@ -15,6 +15,15 @@
 
 namespace razor::host {
 
+/// What a model trained on this data takes, as the export records it: float32 NCHW of `shape`, values
+/// in [0, 1] (a picture's 0..255 divided by 255) normalised by `mean`/`std` per channel (data.mean,
+/// data.std; empty when not set).
+struct InputSpec {
+  std::vector<std::int64_t> shape;  // C, H, W
+  std::vector<double> mean, std;
+  std::vector<std::string> class_names;  // in label order; empty when the data set names none
+};
+
 struct DataSetup {
   std::shared_ptr<WorkerPool> workers;  // shared by the loaders; null with data.workers = 0
   std::unique_ptr<BatchLoader> train, val;
@@ -22,6 +31,7 @@ struct DataSetup {
   std::unique_ptr<BatchLoader> calibration;  // training images through the test pipeline, shuffled
   std::vector<std::int64_t> image_shape;     // [1, C, H, W]
   std::int64_t max_label = 0;
+  InputSpec input;
   std::string val_from;     // where validation samples come from, for the log: "val split", ...
   std::string description;  // one log line
 };

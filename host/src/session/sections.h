@@ -49,7 +49,12 @@ struct RuntimeOptions : Options<RuntimeOptions> {
   RAZOR_OPTION(std::int64_t, log_interval, "log a training line every this many steps", 20);
   RAZOR_OPTION(std::int64_t, checkpoint_interval, "also checkpoint every this many steps (0: only at epoch ends)", 0);
   RAZOR_OPTION(std::string, load_from,
-               "model weights (a model.pt) loaded before the first stage, e.g. to search a trained supernet", "");
+               "model weights loaded before the first stage: a model.pt of razor's (e.g. a trained supernet to search), "
+               "a PyTorch torch.save(state_dict) or a TorchScript file", "")
+      .file_path();
+  RAZOR_OPTION(Table, load_keys,
+               "how load_from's keys become the model's: { strip_prefix, rename = { regex = replacement }, add_prefix, "
+               "strict = true }", "{}");
 };
 
 struct DataOptions : Options<DataOptions> {

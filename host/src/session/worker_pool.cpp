@@ -4,6 +4,8 @@
 
 #include <ATen/Parallel.h>
 
+#include "parallel/world.h"
+
 // LibTorch's CPU kernels run OpenMP teams sized by the calling thread's OpenMP setting, which a new
 // thread takes from the run's thread count. Workers set theirs to 1 through OpenMP itself (the
 // LibTorch call would change the count of every thread). Weak: absent when LibTorch has no OpenMP.
@@ -56,7 +58,10 @@ void WorkerPool::work() {
 }
 
 std::int64_t default_worker_count() {
-  return std::clamp<std::int64_t>(static_cast<std::int64_t>(std::thread::hardware_concurrency()), 1, 8);
+  // The cores are shared among the processes of a multi-process run on this machine.
+  const auto world = world_from_env();
+  const std::int64_t cores = static_cast<std::int64_t>(std::thread::hardware_concurrency()) / (world ? world->local_size : 1);
+  return std::clamp<std::int64_t>(cores, 1, 8);
 }
 
 }  // namespace razor::host

@@ -35,7 +35,8 @@ class WorkerPool {
   bool stopping_ = false;
 };
 
-/// The worker count `data.workers = -1` means: one per core, at most 8.
+/// The worker count `data.workers = -1` means: one per core, at most 8; the cores of a machine divided
+/// among its processes in a multi-process run (LOCAL_WORLD_SIZE).
 std::int64_t default_worker_count();
 
 }  // namespace razor::host

@@ -12,12 +12,15 @@
 namespace razor::core {
 
 struct FileListOptions : Options<FileListOptions> {
-  RAZOR_OPTION(std::string, root, "folder the listed paths are relative to ('': the working directory)", "");
+  RAZOR_OPTION(std::string, root, "folder the listed paths are relative to ('': the working directory)", "")
+      .file_path();
   RAZOR_OPTION(std::string, train_list, "annotation file of the training pictures: 'path label' per line", required)
-      .not_empty();
+      .not_empty()
+      .file_path();
   RAZOR_OPTION(std::string, val_list, "annotation file of the validation pictures ('': none, the run holds out part of train)",
-               "");
-  RAZOR_OPTION(std::string, test_list, "annotation file of the test pictures ('': none)", "");
+               "")
+      .file_path();
+  RAZOR_OPTION(std::string, test_list, "annotation file of the test pictures ('': none)", "").file_path();
   RAZOR_OPTION(std::vector<std::string>, classes,
                "class names in label order ([]: labels 0 .. the largest in the training list)", {});
   RAZOR_OPTION(std::int64_t, channels, "pictures are converted to 1 (grey) or 3 (RGB) channels", 3)
@@ -33,6 +36,7 @@ class FileListDataset final : public Dataset {
   bool has_split(Split split) const override { return !list(split).empty(); }
   std::shared_ptr<const ImageSource> open(Split split) const override;
   std::int64_t num_classes() const override { return classes_; }
+  std::vector<std::string> class_names() const override { return options_.classes; }
   /// "file_list (<train list>, 10 classes)".
   std::string describe() const override;
 

@@ -11,7 +11,7 @@
 namespace razor::core {
 
 struct ImageFolderOptions : Options<ImageFolderOptions> {
-  RAZOR_OPTION(std::string, root, "folder of the data set", required).not_empty();
+  RAZOR_OPTION(std::string, root, "folder of the data set", required).not_empty().file_path();
   RAZOR_OPTION(std::string, train_dir, "training folder below root, one sub-folder per class ('': root itself)", "");
   RAZOR_OPTION(std::string, val_dir, "validation folder below root, same layout ('': none, the run holds out part of train)",
                "");
@@ -39,7 +39,7 @@ class ImageFolderDataset final : public Dataset {
   std::int64_t num_classes() const override { return static_cast<std::int64_t>(classes_.size()); }
   /// "image_folder (<root>, 10 classes: airplane, automobile, ...)".
   std::string describe() const override;
-  const std::vector<std::string>& classes() const { return classes_; }
+  std::vector<std::string> class_names() const override { return classes_; }
 
  private:
   /// The split's folder, "" when it has none.

@@ -126,7 +126,7 @@ TEST_CASE("image_folder: classes are the sorted folders; splits, options and eve
   o.train_dir = "train";
   o.test_dir = "test";
   const ImageFolderDataset set(ctx, o);
-  CHECK(set.classes() == std::vector<std::string>{"ant", "cat"});
+  CHECK(set.class_names() == std::vector<std::string>{"ant", "cat"});
   CHECK(set.has_split(Split::test));
   CHECK_FALSE(set.has_split(Split::val));
   const auto train = set.open(Split::train);

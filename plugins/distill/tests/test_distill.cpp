@@ -76,8 +76,6 @@ at::Tensor kl(const at::Tensor& s, const at::Tensor& t, double tau) {
   return (p * (at::log(p) - at::log_softmax(s / tau, 1))).sum() / s.size(0) * tau * tau;
 }
 
-bool python_has_torch() { return std::system("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1") == 0; }
-
 }  // namespace
 
 TEST_CASE("taps: zoo models expose their record points; recording happens only inside a scope") {
@@ -254,7 +252,7 @@ TEST_CASE("the distiller's config is checked when built, one line naming the pla
 }
 
 TEST_CASE("a TorchScript teacher saved from Python: its dict's keys become taps, its logits match Python's") {
-  REQUIRE_MESSAGE(python_has_torch(), "python3-torch is not installed (tools/bootstrap installs it)");
+  REQUIRE_MESSAGE(test::python_has_torch(), "python3-torch is not installed (tools/bootstrap installs it)");
   test::TempDir dir("distill_torchscript");
   REQUIRE(std::system(("/usr/bin/python3 " RAZOR_DISTILL_TESTS_DIR "/make_teacher.py " + dir.path.string()).c_str()) == 0);
   const auto script_config = [&](const std::string& file, const std::string& keys = "") {

@@ -268,7 +268,14 @@ TEST_CASE("registered components: descriptor, factories and their options") {
     }
   }
   CHECK(keys == std::set<std::string>{"model/resnet", "model/mobilenet_v2", "model/shufflenet_v2",
-                                     "model/spos_shufflenet", "model/mlp"});
+                                     "model/spos_shufflenet", "model/mlp",
+                                     // torchvision-compatible (test_torchvision.cpp)
+                                     "model/torchvision.resnet18", "model/torchvision.resnet34",
+                                     "model/torchvision.resnet50", "model/cifar_resnet20", "model/cifar_resnet56",
+                                     "model/torchvision.mobilenet_v2", "model/torchvision.mobilenet_v3_small",
+                                     "model/torchvision.mobilenet_v3_large", "model/torchvision.shufflenet_v2_x0_5",
+                                     "model/torchvision.shufflenet_v2_x1_0", "model/torchvision.vgg11_bn",
+                                     "model/torchvision.vgg16_bn"});
 
   SUBCASE("declared defaults build the default networks") {
     CHECK(layout(*build<razor::Model>("model/resnet")) == layout(*ResNet()));

@@ -41,8 +41,15 @@ class RAZOR_API ConfigView {
   virtual std::string path() const = 0;
   /// "file:line:col" of a key's value (of the table itself when key is empty or absent).
   virtual std::string where(const std::string& key = "") const = 0;
+  /// The config file whose text sets `key` (an `extends` base, say); "" when a --set override or a
+  /// default gives it.
+  virtual std::string file_of(const std::string& key) const;
   /// Throws ConfigError "file:line:col: path.key: message".
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;
+  /// A file path the option `key` holds, resolved as `extends` is: relative to the folder of the
+  /// config file that sets it (to the working directory for --set); absolute and empty paths as
+  /// they are.
+  std::string resolve_path(const std::string& key, const std::string& value) const;
 
   template <class T>
   T get(const std::string& key) const;

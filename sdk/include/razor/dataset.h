@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 #include <utility>
 
 #include <ATen/core/Tensor.h>
@@ -59,6 +60,8 @@ class RAZOR_API Dataset : public Component {
   /// Throws DataError naming the file for missing or malformed data.
   virtual std::shared_ptr<const ImageSource> open(Split split) const = 0;
   virtual std::int64_t num_classes() const = 0;
+  /// The classes' names in label order (the export records them); empty when the data set has none.
+  virtual std::vector<std::string> class_names() const;
   /// One line for the log, e.g. "digits (embedded, 1797 8x8 images)".
   virtual std::string describe() const = 0;
 };

@@ -1,5 +1,6 @@
 #pragma once
 /// Model weights files (model.pt): every parameter and buffer of a module, as a LibTorch archive.
+/// Loading also reads PyTorch's files (razor/state_dict.h).
 #include <string>
 
 #include <torch/nn/module.h>
@@ -9,15 +10,17 @@ class InputArchive;
 }
 
 #include "razor/export.h"
+#include "razor/state_dict.h"
 
 namespace razor {
 
 /// Writes `module`'s weights to `path` atomically (a temporary file renamed over it).
 RAZOR_API void save_weights(const torch::nn::Module& module, const std::string& path);
 
-/// Loads weights written by save_weights (or `razor-host run`'s model.pt) into `module`, whose
-/// structure must match. Throws razor::Error with one line "cannot load weights from 'path': why".
-RAZOR_API void load_weights(torch::nn::Module& module, const std::string& path);
+/// Loads a weights file into `module` by name: razor's model.pt, Python's torch.save(state_dict) or a
+/// TorchScript file (razor/state_dict.h says which and how keys map). Throws razor::Error with one
+/// line "cannot load weights from 'path'...: why", the module unchanged.
+RAZOR_API LoadReport load_weights(torch::nn::Module& module, const std::string& path, const KeyMap& keys = {});
 
 /// Module::load with a check LibTorch leaves out: its loads replace a tensor of another shape rather than
 /// refusing it, so a file from another architecture or width would load silently. Checks every shape

@@ -225,6 +225,13 @@ class Declaration {
   Declaration& not_empty(std::string message = "must not be empty") {
     return check([](const T& v) { return !v.empty(); }, std::move(message));
   }
+  /// A file or folder path: resolved relative to the config file that sets it (ConfigView::resolve_path).
+  Declaration& file_path() {
+    static_assert(std::is_same_v<T, std::string>, "file_path() is for string options");
+    is_path_ = true;
+    spec_.doc += " (relative to the config file that sets it)";
+    return *this;
+  }
   /// No default and not required: absent stays empty (for tables) and the component asks has().
   Declaration& optional() {
     spec_.optional = true;
@@ -262,8 +269,12 @@ class Declaration {
   void record(OptionSpecs& rec) {
     OptionSpec spec = spec_;
     spec.offset = static_cast<std::size_t>(reinterpret_cast<const unsigned char*>(field_) - rec.prototype);
-    spec.read = [checks = checks_, names = names_, key = spec_.name](void* field, const ConfigView& cfg) {
+    spec.read = [checks = checks_, names = names_, key = spec_.name, is_path = is_path_](void* field,
+                                                                                         const ConfigView& cfg) {
       T v = OptionType<T>::read(cfg, key);
+      if constexpr (std::is_same_v<T, std::string>) {
+        if (is_path) v = cfg.resolve_path(key, v);
+      }
       for (const auto& c : checks)
         if (!c.ok(v)) cfg.fail(key, c.message);
       if constexpr (std::is_same_v<T, std::string>) {
@@ -283,6 +294,7 @@ class Declaration {
   OptionSpec spec_;
   std::vector<Check> checks_;
   std::vector<std::string> names_;
+  bool is_path_ = false;
 };
 
 template <class T>

@@ -9,7 +9,7 @@
 namespace razor::host {
 
 struct ExportOptions : Options<ExportOptions> {
-  RAZOR_OPTION(std::string, subnet, "subnet.toml to export; empty: the search stage's result", "");
+  RAZOR_OPTION(std::string, subnet, "subnet.toml to export; empty: the search stage's result", "").file_path();
   RAZOR_OPTION(std::int64_t, check_samples, "validation images the equivalence check compares outputs on", 16).positive();
   RAZOR_OPTION(bool, torchscript, "also write export/subnet.pt (TorchScript, loadable by Python)", true);
   RAZOR_OPTION(bool, inference, "with torchscript: also export/inference.pt, frozen, batch norm folded into the convolutions",

@@ -12,6 +12,7 @@
 #include <torch/serialize.h>
 
 #include "stages/export/inference_module.h"
+#include "stages/export/input_record.h"
 #include "razor/errors.h"
 #include "razor/model_weights.h"
 #include "razor/subnet_file.h"
@@ -43,15 +44,33 @@ at::Tensor script_outputs(torch::jit::Module module, const at::Tensor& inputs) {
   return module.forward({inputs}).toTensor().cpu();
 }
 
+// A traced file is fixed to what the traced call did; the batch sizes it gives the model's outputs at:
+// the traced one, and one other when that works too (a forward that reads sizes as numbers bakes them in).
+std::vector<std::int64_t> traced_batch_sizes(Algorithm& algorithm, const torch::jit::Module& traced,
+                                             const at::Tensor& inputs) {
+  std::vector<std::int64_t> sizes{inputs.size(0)};
+  const at::Tensor other = at::cat({inputs, inputs.narrow(0, 0, 1)});
+  try {
+    if (max_abs_diff(script_outputs(traced, other), eval_outputs(algorithm, other)) <= kMaxInferenceDiff)
+      sizes.push_back(other.size(0));
+  } catch (const std::exception&) {  // the traced graph refuses another batch size
+  }
+  return sizes;
+}
+
 void write_bytes(const std::string& path, const std::vector<char>& bytes) {
   write_file_atomically(path, std::string(bytes.begin(), bytes.end()));
 }
 
-void write_report(const std::string& path, const ExportReport& r, const std::string& dir) {
+void write_report(const std::string& path, const ExportReport& r, const std::string& dir, const InputSpec& input) {
   std::string text = "# razor export report: the exported model against the supernet with the chosen path\n";
   text += fmt::format("top1 = {:.4f}\nmax_abs_diff_static = {:.6g}\n", r.top1, r.max_abs_diff_static);
-  if (r.max_abs_diff_torchscript >= 0)
-    text += fmt::format("max_abs_diff_torchscript = {:.6g}\n", r.max_abs_diff_torchscript);
+  if (r.max_abs_diff_torchscript >= 0) {
+    text += fmt::format("max_abs_diff_torchscript = {:.6g}\ntorchscript_path = \"{}\"\n", r.max_abs_diff_torchscript,
+                        r.torchscript_path);
+    if (!r.traced_batch_sizes.empty())
+      text += fmt::format("traced_batch_sizes = [{}]  # where the traced file was checked\n", fmt::join(r.traced_batch_sizes, ", "));
+  }
   if (r.max_abs_diff_inference >= 0) {
     text += fmt::format("max_abs_diff_inference = {:.6g}\ninference_layout = \"{}\"\n", r.max_abs_diff_inference,
                         r.inference_layout.layout);
@@ -67,6 +86,7 @@ void write_report(const std::string& path, const ExportReport& r, const std::str
   for (const char* f : {"model.pt", "subnet.pt", "inference.pt"})
     if (fs::exists(dir + "/" + f)) text += fmt::format("\"{}\" = {}\n", f, fs::file_size(dir + "/" + f));
   if (r.speed) text += speed_toml(*r.speed);
+  text += input_toml(input);
   write_file_atomically(path, text);
 }
 
@@ -121,7 +141,10 @@ ExportReport run_export(const ExportSetup& s) {
   std::optional<torch::jit::Module> scripted, inference;
   if (s.torchscript) {
     algorithm.model().eval();
-    scripted = to_torchscript(algorithm.model());
+    ScriptPath path = ScriptPath::source;
+    scripted = to_torchscript(algorithm.model(), inputs, &path);
+    report.torchscript_path = path == ScriptPath::source ? "source" : "traced";
+    if (path == ScriptPath::traced) report.traced_batch_sizes = traced_batch_sizes(algorithm, *scripted, inputs);
     if (s.inference) {
       std::vector<at::Tensor> probes;
       for (const std::int64_t batch : s.layout_batches) {
@@ -149,10 +172,12 @@ ExportReport run_export(const ExportSetup& s) {
 
   // Each file is checked as it loads back.
   if (scripted) {
+    record_input(*scripted, s.input);
     save_script_module(*scripted, dir + "/subnet.pt");
     report.max_abs_diff_torchscript = max_abs_diff(reference, script_outputs(torch::jit::load(dir + "/subnet.pt", s.device), inputs));
   }
   if (inference) {
+    record_input(*inference, s.input);
     save_script_module(*inference, dir + "/inference.pt");
     report.max_abs_diff_inference = max_abs_diff(reference, script_outputs(torch::jit::load(dir + "/inference.pt", s.device), inputs));
   }
@@ -164,9 +189,18 @@ ExportReport run_export(const ExportSetup& s) {
       log.info("export: the speed report times on the CPU only; skipped on {}", s.device.str());
     }
   }
-  write_report(dir + "/report.toml", report, dir);
+  write_report(dir + "/report.toml", report, dir, s.input);
 
   const auto diff_text = [](double d) { return d >= 0 ? fmt::format("{:.3g}", d) : std::string("-"); };
+  if (scripted && report.torchscript_path == "traced") {
+    if (report.traced_batch_sizes.size() > 1) {
+      log.info("export: subnet.pt was traced (the model has no TorchScript source): fixed to the traced control flow; "
+               "checked at batch sizes {}", fmt::join(report.traced_batch_sizes, " and "));
+    } else {
+      log.warn("export: subnet.pt was traced and works at batch size {} only: the model's forward reads sizes as "
+               "numbers (razor::Scriptable gives a shape-generic file)", report.traced_batch_sizes.at(0));
+    }
+  }
   log.info("export: max |diff| against the model before export: static {:.3g}, TorchScript {}, inference {}",
            report.max_abs_diff_static, diff_text(report.max_abs_diff_torchscript),
            diff_text(report.max_abs_diff_inference));

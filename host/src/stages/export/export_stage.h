@@ -12,6 +12,7 @@
 
 #include <spdlog/logger.h>
 
+#include "session/data_setup.h"
 #include "stages/export/inference_module.h"
 #include "stages/export/speed_report.h"
 #include "razor/estimator.h"
@@ -31,6 +32,7 @@ struct ExportSetup {
   std::string inference_layout = "auto";    // contiguous, channels_last, or auto (the faster, timed)
   std::vector<std::int64_t> layout_batches{1, 64};  // auto times both layouts at these batch sizes
   std::vector<std::int64_t> image_shape;    // [1, C, H, W]
+  InputSpec input;                          // recorded with the export: how to feed it
   c10::Device device{c10::kCPU};
   std::string work_dir;
   spdlog::logger* logger = nullptr;
@@ -41,6 +43,8 @@ struct ExportReport {
   double top1 = 0;                     // validation accuracy of the exported model
   double max_abs_diff_static = 0;      // supernet with the path vs fixed model
   double max_abs_diff_torchscript = -1;  // vs the TorchScript module reloaded (-1: not written)
+  std::string torchscript_path;           // "source" or "traced" (razor::ScriptPath)
+  std::vector<std::int64_t> traced_batch_sizes;  // traced: the batch sizes it was checked at
   double max_abs_diff_inference = -1;    // vs the inference module reloaded (-1: not written)
   LayoutChoice inference_layout;         // the inference module's memory layout, and why
   double params = 0, supernet_params = 0;

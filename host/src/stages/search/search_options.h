@@ -19,7 +19,8 @@ struct SearchOptions : Options<SearchOptions> {
   RAZOR_OPTION(bool, norm_training, "score with batch statistics instead (the alternative to calibration)", false);
   RAZOR_OPTION(std::string, latency_table,
                "a table from `razor-host latency-table`: adds the cost latency_ms (predicted) for constraints and targets",
-               "");
+               "")
+      .file_path();
 };
 
 }  // namespace razor::host

@@ -1,0 +1,79 @@
+// End to end through razor-host with a model trained in PyTorch: torchvision's resnet18, trained briefly
+// by a Python script and saved with torch.save(state_dict), is evaluated by razor with Python's accuracy,
+// teaches a razor student by config alone (its path relative to the config), and a wrong one is refused.
+#include <filesystem>
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <regex>
+
+#include "host_process.h"
+#include "razor_doctest.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kBases = std::string("extends = [\"") + RAZOR_SOURCE_DIR + "/configs/_base_/datasets/fashion_mnist.toml\", \"" +
+                           RAZOR_SOURCE_DIR + "/configs/_base_/schedules/sgd_cosine.toml\", \"" + RAZOR_SOURCE_DIR +
+                           "/configs/_base_/default_runtime.toml\"]\n";
+
+// The teacher's architecture: torchvision's resnet18 with one input channel, as the Python script has it.
+const char* kTeacher = "type = \"torchvision.resnet18\"\nin_channels = 1\nnum_classes = 10\n";
+
+}  // namespace
+
+TEST_CASE("a PyTorch state_dict: evaluated with Python's accuracy, then a teacher by config alone") {
+  REQUIRE_MESSAGE(python_has_torch(), "python3-torch is not installed (tools/bootstrap installs it)");
+  const std::string root = temp_dir("pytorch_teacher");
+  auto py = run_in_source_dir("/usr/bin/python3 tests/cli/train_pytorch_teacher.py " + root);
+  INFO(py.output);
+  REQUIRE(py.exit_code == 0);
+  std::smatch m;
+  REQUIRE(std::regex_search(py.output, m, std::regex("python test top-1 ([0-9.]+)")));
+  const double python_top1 = std::stod(m[1]);
+
+  // razor-host eval: the same weights, the same 10,000 test images, the same normalisation.
+  std::ofstream(root + "/teacher.toml") << kBases << "[algorithm]\ntype = \"classifier\"\n[algorithm.architecture]\n"
+                                        << kTeacher;
+  auto eval = run_host("eval " + root + "/teacher.toml --weights " + root + "/teacher.pt");
+  INFO(eval.output);
+  REQUIRE(eval.exit_code == 0);
+  CHECK(eval.output.find("weights: loaded 122 tensors from '" + root + "/teacher.pt' (PyTorch state_dict)\n") !=
+        std::string::npos);
+  REQUIRE(std::regex_search(eval.output, m, std::regex("test split \\(10000 samples\\): top-1 ([0-9.]+) %")));
+  CHECK(std::abs(std::stod(m[1]) - python_top1) <= 0.05);  // float rounding may flip a few pictures at most
+
+  // The teacher of a KD run, its file named relative to the config that names it.
+  fs::create_directories(root + "/configs");
+  std::ofstream(root + "/configs/kd.toml")
+      << "extends = [\"" << RAZOR_SOURCE_DIR << "/configs/distill/student_resnet_fashion_mnist.toml\"]\n"
+      << R"([algorithm]
+type = "single_teacher_distill"
+teacher_weights = "../teacher.pt"
+[algorithm.teacher]
+)" << kTeacher << R"([algorithm.distiller]
+type = "configurable"
+student_recorders.logits = { type = "output" }
+teacher_recorders.logits = { type = "output" }
+distill_losses.loss_kd = { type = "kl_divergence", tau = 4.0 }
+loss_forward_mappings.loss_kd = { preds_S = { from_student = true, recorder = "logits" }, preds_T = { from_student = false, recorder = "logits" } }
+)";
+  auto kd = run_host("run " + root + "/configs/kd.toml --work-dir " + root + "/kd --set train.epochs=1 --set train.max_steps=10"
+                     " --set data.val_subset=500");
+  INFO(kd.output);
+  CHECK(kd.exit_code == 0);
+  CHECK(read_file(root + "/kd/log.txt").find("teacher weights: loaded 122 tensors from '" + root + "/teacher.pt'") !=
+        std::string::npos);
+  CHECK(lines_of(root + "/kd/metrics.jsonl", "\"distill.loss_kd\":").size() >= 1);
+
+  // A teacher of another shape: one line naming the file, the tensors and both shapes; nothing written.
+  auto wrong = run_host("run " + root + "/configs/kd.toml --work-dir " + root + "/wrong --set algorithm.teacher.num_classes=100");
+  CHECK(wrong.exit_code == 2);
+  CHECK(wrong.output.find("algorithm.teacher_weights: cannot load weights from '" + root +
+                          "/teacher.pt' (PyTorch state_dict): 2 of another shape (fc.weight: [10, 512] in the file, [100, "
+                          "512] in the model") != std::string::npos);
+  CHECK(std::count(wrong.output.begin(), wrong.output.end(), '\n') == 1);
+  CHECK_FALSE(fs::exists(root + "/wrong"));
+  fs::remove_all(root);
+}
