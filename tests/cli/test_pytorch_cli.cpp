@@ -60,7 +60,7 @@ distill_losses.loss_kd = { type = "kl_divergence", tau = 4.0 }
 loss_forward_mappings.loss_kd = { preds_S = { from_student = true, recorder = "logits" }, preds_T = { from_student = false, recorder = "logits" } }
 )";
   auto kd = run_host("run " + root + "/configs/kd.toml --work-dir " + root + "/kd --set train.epochs=1 --set train.max_steps=10"
-                     " --set data.val_subset=500");
+                     " --set data.val_subset=500 --set runtime.log_interval=5");
   INFO(kd.output);
   CHECK(kd.exit_code == 0);
   CHECK(read_file(root + "/kd/log.txt").find("teacher weights: loaded 122 tensors from '" + root + "/teacher.pt'") !=

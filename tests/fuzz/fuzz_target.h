@@ -28,6 +28,7 @@ const FuzzTarget& checkpoint_target();
 const FuzzTarget& archive_target();
 const FuzzTarget& plugin_target();
 const FuzzTarget& picture_target();
+const FuzzTarget& state_dict_target();
 
 /// A folder of this process for the files a target writes (removed at exit).
 const std::string& scratch_dir();

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include <ATen/ATen.h>
+#include <fmt/format.h>
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/linear.h>
@@ -160,6 +161,13 @@ TEST_CASE("FLOPs equal hand counts and only executed modules count") {
     costs = estimator.estimate(tiny, {1, 1, 8, 8});
     CHECK(costs["flops"] == 2560 + 512 + 2 * 1024 + 15);
     CHECK(costs["params"] == 40 + 8 + 16 + 15);
+
+    // The same counts per module, in module order (`razor-host flops`).
+    std::vector<std::string> rows;
+    for (const auto& l : estimator.estimate_layers(tiny, {1, 1, 8, 8}))
+      rows.push_back(fmt::format("{} {} {:.0f} {:.0f}", l.module, l.type, l.costs.at("flops"), l.costs.at("params")));
+    CHECK(rows == std::vector<std::string>{"conv Conv2d 2560 40", "bn BatchNorm2d 512 8", "extra Conv2d 2048 16",
+                                           "fc Linear 15 15"});
 
     // Mode and requires_grad are restored; BN statistics untouched; no gradients left behind.
     tiny.train();
