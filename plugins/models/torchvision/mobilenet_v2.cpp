@@ -40,11 +40,14 @@ MobileNetV2BlockImpl::MobileNetV2BlockImpl(std::int64_t in, std::int64_t out, st
 
 at::Tensor MobileNetV2BlockImpl::forward(at::Tensor x) { return residual ? x + conv->forward(x) : conv->forward(x); }
 
-TorchvisionMobileNetV2Impl::TorchvisionMobileNetV2Impl(const Options& o) : options(o) {
+namespace {
+
+std::int64_t last_channels(const TorchvisionMobileNetV2Options& o) { return make_divisible(1280 * std::max(1.0, o.width_mult())); }
+
+torch::nn::Sequential mobilenet_v2_features(const TorchvisionMobileNetV2Options& o) {
   const double w = o.width_mult();
   std::int64_t channels = make_divisible(32 * w);
-  const std::int64_t last_channels = make_divisible(1280 * std::max(1.0, w));
-  features = torch::nn::Sequential(ConvNormAct(relu6_block(o.in_channels(), channels, 3).stride(2)));
+  torch::nn::Sequential features(ConvNormAct(relu6_block(o.in_channels(), channels, 3).stride(2)));
   for (const auto& stage : kStages) {
     const std::int64_t out = make_divisible(static_cast<double>(stage.channels) * w);
     for (std::int64_t i = 0; i < stage.repeats; ++i) {
@@ -52,24 +55,15 @@ TorchvisionMobileNetV2Impl::TorchvisionMobileNetV2Impl(const Options& o) : optio
       channels = out;
     }
   }
-  features->push_back(ConvNormAct(relu6_block(channels, last_channels, 1)));
-  register_module("features", features);
-  avgpool = register_module("avgpool", torch::nn::AdaptiveAvgPool2d(torch::nn::AdaptiveAvgPool2dOptions(1)));
-  classifier = register_module("classifier", torch::nn::Sequential(torch::nn::Dropout(0.2),
-                                                                   torch::nn::Linear(last_channels, o.num_classes())));
-
-  for (std::size_t i = 0; i < features->size(); ++i) feature_taps_.push_back("features." + std::to_string(i));
-  classifier_taps_ = {"", "classifier.1"};
-  std::vector<std::string> names = feature_taps_;
-  names.emplace_back("avgpool");
-  names.emplace_back("classifier.1");
-  taps = register_module("taps", razor::Taps(names));
+  features->push_back(ConvNormAct(relu6_block(channels, last_channels(o), 1)));
+  return features;
 }
 
-at::Tensor TorchvisionMobileNetV2Impl::forward(const at::Tensor& input) {
-  at::Tensor x = forward_through_taps(features, feature_taps_, *taps, input);
-  x = taps->record("avgpool", avgpool->forward(x).flatten(1));
-  return forward_through_taps(classifier, classifier_taps_, *taps, x);
-}
+}  // namespace
+
+TorchvisionMobileNetV2Impl::TorchvisionMobileNetV2Impl(const Options& o)
+    : FeaturesClassifierImpl(mobilenet_v2_features(o), {}, 1,
+                             torch::nn::Sequential(torch::nn::Dropout(0.2), torch::nn::Linear(last_channels(o), o.num_classes()))),
+      options(o) {}
 
 }  // namespace razor::models::torchvision

@@ -12,8 +12,7 @@
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/pooling.h>
 
-#include "razor/model.h"
-#include "razor/tap.h"
+#include "torchvision/features_classifier.h"
 #include "torchvision/options.h"
 
 namespace razor::models::torchvision {
@@ -38,20 +37,12 @@ class MobileNetV2BlockImpl : public torch::nn::Module {
 TORCH_MODULE(MobileNetV2Block);
 
 /// Taps: "features.0" ... "features.18", "avgpool" (pooled and flattened), "classifier.1" (the logits).
-class TorchvisionMobileNetV2Impl : public razor::Model {
+class TorchvisionMobileNetV2Impl : public FeaturesClassifierImpl {
  public:
   using Options = TorchvisionMobileNetV2Options;
   explicit TorchvisionMobileNetV2Impl(const Options& options = {});
-  at::Tensor forward(const at::Tensor& x) override;
 
   Options options;
-  torch::nn::Sequential features{nullptr};
-  torch::nn::AdaptiveAvgPool2d avgpool{nullptr};
-  torch::nn::Sequential classifier{nullptr};
-  razor::Taps taps{nullptr};
-
- private:
-  std::vector<std::string> feature_taps_, classifier_taps_;
 };
 TORCH_MODULE(TorchvisionMobileNetV2);
 

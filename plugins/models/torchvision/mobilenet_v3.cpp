@@ -60,35 +60,34 @@ MobileNetV3BlockImpl::MobileNetV3BlockImpl(const MobileNetV3BlockSetting& s)
 
 at::Tensor MobileNetV3BlockImpl::forward(at::Tensor x) { return residual ? block->forward(x) + x : block->forward(x); }
 
-TorchvisionMobileNetV3Impl::TorchvisionMobileNetV3Impl(const std::vector<MobileNetV3BlockSetting>& blocks,
-                                                       std::int64_t last_channels, const Options& o)
-    : options(o) {
+namespace {
+
+torch::nn::Sequential mobilenet_v3_features(const std::vector<MobileNetV3BlockSetting>& blocks,
+                                            const TorchvisionMobileNetV3Options& o) {
   const double w = o.width_mult();
   const std::int64_t first = make_divisible(static_cast<double>(blocks.front().in_channels) * w);
-  features = torch::nn::Sequential(ConvNormAct(v3_block(o.in_channels(), first, 3, Activation::hardswish).stride(2)));
+  torch::nn::Sequential features(ConvNormAct(v3_block(o.in_channels(), first, 3, Activation::hardswish).stride(2)));
   for (const auto& setting : blocks) features->push_back(MobileNetV3Block(scaled(setting, w)));
   const std::int64_t last_in = scaled(blocks.back(), w).out_channels;
   features->push_back(ConvNormAct(v3_block(last_in, 6 * last_in, 1, Activation::hardswish)));
-  register_module("features", features);
-  avgpool = register_module("avgpool", torch::nn::AdaptiveAvgPool2d(torch::nn::AdaptiveAvgPool2dOptions(1)));
-  const std::int64_t hidden = make_divisible(static_cast<double>(last_channels) * w);
-  classifier = register_module(
-      "classifier", torch::nn::Sequential(torch::nn::Linear(6 * last_in, hidden), Hardswish(), torch::nn::Dropout(0.2),
-                                          torch::nn::Linear(hidden, o.num_classes())));
-
-  for (std::size_t i = 0; i < features->size(); ++i) feature_taps_.push_back("features." + std::to_string(i));
-  classifier_taps_ = {"", "", "", "classifier.3"};
-  std::vector<std::string> names = feature_taps_;
-  names.emplace_back("avgpool");
-  names.emplace_back("classifier.3");
-  taps = register_module("taps", razor::Taps(names));
+  return features;
 }
 
-at::Tensor TorchvisionMobileNetV3Impl::forward(const at::Tensor& input) {
-  at::Tensor x = forward_through_taps(features, feature_taps_, *taps, input);
-  x = taps->record("avgpool", avgpool->forward(x).flatten(1));
-  return forward_through_taps(classifier, classifier_taps_, *taps, x);
+// classifier.0 Linear to `last_channels` (times the multiplier), .1 hardswish, .2 dropout, .3 the logits.
+torch::nn::Sequential mobilenet_v3_classifier(const std::vector<MobileNetV3BlockSetting>& blocks,
+                                              std::int64_t last_channels, const TorchvisionMobileNetV3Options& o) {
+  const std::int64_t last_in = scaled(blocks.back(), o.width_mult()).out_channels;
+  const std::int64_t hidden = make_divisible(static_cast<double>(last_channels) * o.width_mult());
+  return torch::nn::Sequential(torch::nn::Linear(6 * last_in, hidden), Hardswish(), torch::nn::Dropout(0.2),
+                               torch::nn::Linear(hidden, o.num_classes()));
 }
+
+}  // namespace
+
+TorchvisionMobileNetV3Impl::TorchvisionMobileNetV3Impl(const std::vector<MobileNetV3BlockSetting>& blocks,
+                                                       std::int64_t last_channels, const Options& o)
+    : FeaturesClassifierImpl(mobilenet_v3_features(blocks, o), {}, 1, mobilenet_v3_classifier(blocks, last_channels, o)),
+      options(o) {}
 
 MobileNetV3SmallImpl::MobileNetV3SmallImpl(const Options& o) : TorchvisionMobileNetV3Impl(kSmall, 1024, o) {}
 

@@ -14,8 +14,7 @@
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/pooling.h>
 
-#include "razor/model.h"
-#include "razor/tap.h"
+#include "torchvision/features_classifier.h"
 #include "torchvision/layers.h"
 #include "torchvision/options.h"
 
@@ -61,22 +60,14 @@ class MobileNetV3BlockImpl : public torch::nn::Module {
 TORCH_MODULE(MobileNetV3Block);
 
 /// Taps: "features.0" ... "features.N", "avgpool" (pooled and flattened), "classifier.3" (the logits).
-class TorchvisionMobileNetV3Impl : public razor::Model {
+class TorchvisionMobileNetV3Impl : public FeaturesClassifierImpl {
  public:
   using Options = TorchvisionMobileNetV3Options;
   /// `blocks` and `last_channels` (classifier.0's width) before the width multiplier.
   TorchvisionMobileNetV3Impl(const std::vector<MobileNetV3BlockSetting>& blocks, std::int64_t last_channels,
                              const Options& options);
-  at::Tensor forward(const at::Tensor& x) override;
 
   Options options;
-  torch::nn::Sequential features{nullptr};
-  torch::nn::AdaptiveAvgPool2d avgpool{nullptr};
-  torch::nn::Sequential classifier{nullptr};
-  razor::Taps taps{nullptr};
-
- private:
-  std::vector<std::string> feature_taps_, classifier_taps_;
 };
 
 /// torchvision.models.mobilenet_v3_small: 11 blocks, last widths 576 and 1024.

@@ -16,43 +16,50 @@ constexpr std::int64_t kPooledSize = 7;  // avgpool's output is 7x7 whatever the
 
 }  // namespace
 
-TorchvisionVggImpl::TorchvisionVggImpl(const std::vector<std::int64_t>& layers, const Options& o) : options(o) {
-  features = torch::nn::Sequential();
-  std::int64_t channels = o.in_channels();
+namespace {
+
+// Conv (with bias), bn, relu per layer; a max-pool at each kMaxPool.
+torch::nn::Sequential vgg_features(const std::vector<std::int64_t>& layers, std::int64_t in_channels) {
+  torch::nn::Sequential features;
+  std::int64_t channels = in_channels;
   for (const std::int64_t width : layers) {
-    if (width == kMaxPool) {
+    if (width == M) {
       features->push_back(torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2).stride(2)));
-      feature_taps_.push_back("features." + std::to_string(features->size() - 1));
       continue;
     }
     features->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, width, 3).padding(1)));
     features->push_back(torch::nn::BatchNorm2d(width));
     features->push_back(torch::nn::ReLU());
-    feature_taps_.insert(feature_taps_.end(), {"", "", "features." + std::to_string(features->size() - 1)});
     channels = width;
   }
-  register_module("features", features);
-  avgpool = register_module("avgpool", torch::nn::AdaptiveAvgPool2d(
-                                           torch::nn::AdaptiveAvgPool2dOptions({kPooledSize, kPooledSize})));
-  classifier = register_module(
-      "classifier",
-      torch::nn::Sequential(torch::nn::Linear(channels * kPooledSize * kPooledSize, 4096), torch::nn::ReLU(),
-                            torch::nn::Dropout(0.5), torch::nn::Linear(4096, 4096), torch::nn::ReLU(),
-                            torch::nn::Dropout(0.5), torch::nn::Linear(4096, o.num_classes())));
-  classifier_taps_ = {"", "", "", "", "", "", "classifier.6"};
-
-  std::vector<std::string> names;
-  for (const auto& name : feature_taps_)
-    if (!name.empty()) names.push_back(name);
-  names.insert(names.end(), {"avgpool", "classifier.6"});
-  taps = register_module("taps", razor::Taps(names));
+  return features;
 }
 
-at::Tensor TorchvisionVggImpl::forward(const at::Tensor& input) {
-  at::Tensor x = forward_through_taps(features, feature_taps_, *taps, input);
-  x = taps->record("avgpool", avgpool->forward(x).flatten(1));
-  return forward_through_taps(classifier, classifier_taps_, *taps, x);
+// Those features tapped after each ReLU and each max-pool.
+std::vector<std::string> vgg_taps(const std::vector<std::int64_t>& layers) {
+  std::vector<std::string> taps;
+  for (const std::int64_t width : layers) {
+    if (width != M) taps.insert(taps.end(), {"", ""});
+    taps.push_back("features." + std::to_string(taps.size()));
+  }
+  return taps;
 }
+
+std::int64_t last_width(const std::vector<std::int64_t>& layers) {
+  for (auto it = layers.rbegin(); it != layers.rend(); ++it)
+    if (*it != M) return *it;
+  return 0;
+}
+
+}  // namespace
+
+TorchvisionVggImpl::TorchvisionVggImpl(const std::vector<std::int64_t>& layers, const Options& o)
+    : FeaturesClassifierImpl(vgg_features(layers, o.in_channels()), vgg_taps(layers), kPooledSize,
+                             torch::nn::Sequential(torch::nn::Linear(last_width(layers) * kPooledSize * kPooledSize, 4096),
+                                                   torch::nn::ReLU(), torch::nn::Dropout(0.5), torch::nn::Linear(4096, 4096),
+                                                   torch::nn::ReLU(), torch::nn::Dropout(0.5),
+                                                   torch::nn::Linear(4096, o.num_classes()))),
+      options(o) {}
 
 Vgg11BnImpl::Vgg11BnImpl(const Options& o)
     : TorchvisionVggImpl({64, M, 128, M, 256, 256, M, 512, 512, M, 512, 512, M}, o) {}

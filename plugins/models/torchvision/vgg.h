@@ -12,8 +12,7 @@
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/pooling.h>
 
-#include "razor/model.h"
-#include "razor/tap.h"
+#include "torchvision/features_classifier.h"
 #include "torchvision/options.h"
 
 namespace razor::models::torchvision {
@@ -24,23 +23,15 @@ struct TorchvisionVggOptions : razor::Options<TorchvisionVggOptions> {
 
 /// Taps: "features.N" after each ReLU and each max-pool, "avgpool" (pooled and flattened, 512 * 7 * 7
 /// values), "classifier.6" (the logits).
-class TorchvisionVggImpl : public razor::Model {
+class TorchvisionVggImpl : public FeaturesClassifierImpl {
  public:
   using Options = TorchvisionVggOptions;
   /// `layers`: output channels of each 3x3 conv in order, kMaxPool where a 2x2 max-pool goes.
   TorchvisionVggImpl(const std::vector<std::int64_t>& layers, const Options& options);
-  at::Tensor forward(const at::Tensor& x) override;
 
   static constexpr std::int64_t kMaxPool = 0;
 
   Options options;
-  torch::nn::Sequential features{nullptr};
-  torch::nn::AdaptiveAvgPool2d avgpool{nullptr};
-  torch::nn::Sequential classifier{nullptr};
-  razor::Taps taps{nullptr};
-
- private:
-  std::vector<std::string> feature_taps_, classifier_taps_;
 };
 
 /// torchvision.models.vgg11_bn: configuration A, 8 convolutions.
