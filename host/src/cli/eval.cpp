@@ -46,21 +46,23 @@ void eval_command(const EvalOptions& o, const std::vector<std::string>& plugin_p
 
   const std::string weights = o.weights.empty() ? runtime.load_from : o.weights;
   if (weights.empty()) throw ConfigError("eval: give --weights FILE (or set runtime.load_from in the config)");
-  const LoadReport loaded = load_weights(algorithm->model(), weights, read_key_map(*runtime.load_keys));
-
+  // A model with choices (a supernet, a model being pruned) is evaluated as --subnet sets it, else as
+  // it is built: for pruning, the whole model.
   Mutator* mutator = algorithm->mutator();
   const bool has_choices = mutator && !mutator->groups().empty();
   if (!o.subnet.empty()) {
     if (!has_choices) throw ConfigError(fmt::format("eval: {}: the model has no choices for --subnet", o.config));
     mutator->set(load_subnet(o.subnet, mutator->groups()));
-  } else if (has_choices) {
-    throw ConfigError(fmt::format("eval: {}: the model has choices; give --subnet subnet.toml", o.config));
   }
+  const LoadReport loaded = load_weights(algorithm->model(), weights, read_key_map(*runtime.load_keys));
 
   const DataSetup data = session.data();
   const BatchLoader& loader = split_loader(data, o.split, o.config);
   const Accuracy acc = evaluate(*algorithm, loader, session.settings().device);
   out << fmt::format("weights: {}\n", loaded.summary());
+  if (has_choices && o.subnet.empty())
+    out << fmt::format("the model has choices ({} groups); evaluated as built (give --subnet for a subnet)\n",
+                       mutator->groups().size());
   out << fmt::format("{} split ({} samples): top-1 {:.2f} %, top-5 {:.2f} %\n", o.split, loader.num_samples(), acc.top1,
                      acc.top5);
 }
