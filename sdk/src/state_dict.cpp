@@ -136,6 +136,19 @@ void read_torchscript(const std::string& path, StateDict& out) {
   if (out.tensors.empty()) throw Error("its TorchScript module has no parameters or buffers");
 }
 
+// Whether the last 64 KiB of the file (where a zip keeps its directory of names) hold `text`. LibTorch's
+// zip reader leaks its state when its constructor throws, as it does for a zip without a "version"
+// record; such a zip is refused here first.
+bool tail_holds(const std::string& path, const std::string& text) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  const std::streamoff size = in.tellg();
+  const std::streamoff start = std::max<std::streamoff>(0, size - 65536);
+  in.seekg(start);
+  std::string tail(static_cast<std::size_t>(size - start), '\0');
+  in.read(tail.data(), static_cast<std::streamsize>(tail.size()));
+  return tail.find(text) != std::string::npos;
+}
+
 std::string first_bytes(const std::string& path, std::size_t n) {
   std::ifstream in(path, std::ios::binary);
   std::string bytes(n, '\0');
@@ -175,6 +188,8 @@ StateDict read_state_dict(const std::string& path) {
       throw Error("it is in torch.save's legacy format (PyTorch < 1.6): load it in Python and torch.save it again");
     if (magic != std::string("PK\x03\x04", 4))
       throw Error("not a PyTorch or razor weights file (it is not a zip archive)");
+    if (!tail_holds(path, "version"))
+      throw Error("a zip archive without the records torch.save writes (no version, no data.pkl)");
     std::unique_ptr<caffe2::serialize::PyTorchStreamReader> opened;
     try {
       opened = std::make_unique<caffe2::serialize::PyTorchStreamReader>(path);
