@@ -2,6 +2,7 @@
 // and a non-zero exit: 2 for config errors, 3 for plugin errors, 1 for anything else; a run stopped by
 // SIGINT/SIGTERM exits with 128 + the signal after saving what resumes it.
 #include <iostream>
+#include <string>
 
 #include <CLI/CLI.hpp>
 #include <c10/util/Exception.h>
@@ -17,8 +18,22 @@ using namespace razor::host::cli;
 constexpr AddVerb kVerbs[] = {add_run,   add_launch, add_eval,    add_flops,         add_plugins,    add_config,
                               add_space, add_units,  add_latency, add_latency_table, add_new_plugin, add_version};
 
+// The first line of a message; for LibTorch's TorchScript interpreter, whose first line only says that
+// something failed, with the line that says what (its last).
+std::string one_line(const std::string& message) {
+  std::string line = message.substr(0, message.find('\n'));
+  if (line.find("failed in the TorchScript interpreter") != std::string::npos) {
+    const auto end = message.find_last_not_of("\n ");
+    if (end != std::string::npos) {
+      const auto start = message.rfind('\n', end);
+      line += " " + message.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
+    }
+  }
+  return line;
+}
+
 int fail(int code, const std::string& message) {
-  std::cerr << "error: " << message.substr(0, message.find('\n')) << std::endl;
+  std::cerr << "error: " << one_line(message) << std::endl;
   return code;
 }
 

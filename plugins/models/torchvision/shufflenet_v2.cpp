@@ -20,8 +20,8 @@ torch::nn::Conv2d depthwise(std::int64_t channels, std::int64_t stride) {
 /// [N, C, H, W] -> [N, groups, C/groups, H, W] -> swap the two channel axes -> [N, C, H, W]: channel i
 /// of group g moves to i * groups + g, so the next block's halves mix both branches.
 at::Tensor shuffle_channel_groups(const at::Tensor& x, std::int64_t groups) {
-  const auto n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
-  return x.view({n, groups, c / groups, h, w}).transpose(1, 2).contiguous().view({n, c, h, w});
+  // Only the channel dimension is split and merged, so a traced export keeps any batch and picture size.
+  return x.unflatten(1, {groups, x.size(1) / groups}).transpose(1, 2).flatten(1, 2);
 }
 
 }  // namespace

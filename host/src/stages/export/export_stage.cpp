@@ -1,5 +1,6 @@
 #include "stages/export/export_stage.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -38,6 +39,9 @@ at::Tensor eval_outputs(Algorithm& algorithm, const at::Tensor& inputs) {
 
 double max_abs_diff(const at::Tensor& a, const at::Tensor& b) { return (a - b).abs().max().item<double>(); }
 
+// What kMaxInferenceDiff is relative to: the largest output, at least 1.
+double output_scale(const at::Tensor& outputs) { return std::max(1.0, outputs.abs().max().item<double>()); }
+
 at::Tensor script_outputs(torch::jit::Module module, const at::Tensor& inputs) {
   c10::NoGradGuard no_grad;
   module.eval();
@@ -51,7 +55,8 @@ std::vector<std::int64_t> traced_batch_sizes(Algorithm& algorithm, const torch::
   std::vector<std::int64_t> sizes{inputs.size(0)};
   const at::Tensor other = at::cat({inputs, inputs.narrow(0, 0, 1)});
   try {
-    if (max_abs_diff(script_outputs(traced, other), eval_outputs(algorithm, other)) <= kMaxInferenceDiff)
+    const at::Tensor expected = eval_outputs(algorithm, other);
+    if (max_abs_diff(script_outputs(traced, other), expected) <= kMaxInferenceDiff * output_scale(expected))
       sizes.push_back(other.size(0));
   } catch (const std::exception&) {  // the traced graph refuses another batch size
   }
@@ -154,10 +159,11 @@ ExportReport run_export(const ExportSetup& s) {
       }
       inference = inference_module(*scripted, s.inference_layout, probes, 10, report.inference_layout);
       report.max_abs_diff_inference = max_abs_diff(reference, script_outputs(*inference, inputs));
-      if (!(report.max_abs_diff_inference <= kMaxInferenceDiff)) {
+      const double scale = output_scale(reference);
+      if (!(report.max_abs_diff_inference <= kMaxInferenceDiff * scale)) {
         throw Error(fmt::format("export refused: the inference module's outputs differ from the subnet's by {:.3g} "
-                                "(more than {:g}) on the check images",
-                                report.max_abs_diff_inference, kMaxInferenceDiff));
+                                "(more than {:g} x the largest output, {:.3g}) on the check images",
+                                report.max_abs_diff_inference, kMaxInferenceDiff, scale));
       }
     }
   }

@@ -30,8 +30,9 @@ struct LayoutChoice {
 torch::jit::Module inference_module(const torch::jit::Module& scripted, const std::string& layout,
                                     const std::vector<at::Tensor>& inputs, int runs, LayoutChoice& choice);
 
-/// Largest output difference accepted between the inference file and the plain export: folding batch
-/// norm into the convolution reorders floating-point operations.
+/// Largest output difference accepted between the inference file and the plain export, relative to the
+/// largest output (at least 1): folding batch norm into the convolution reorders floating-point
+/// operations, whose errors grow with the values.
 inline constexpr double kMaxInferenceDiff = 1e-4;
 
 }  // namespace razor::host
