@@ -49,7 +49,7 @@ class SingleTeacherDistill final : public Algorithm {
   void save_state(torch::serialize::OutputArchive& archive) const override;
   void load_state(torch::serialize::InputArchive& archive) override;
 
-  Model& teacher() { return *teacher_; }
+  Model* teacher() override { return teacher_.get(); }
 
  private:
   std::shared_ptr<Model> architecture_;  // the student network, or null when `student` is an algorithm

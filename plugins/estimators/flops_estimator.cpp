@@ -1,5 +1,7 @@
 #include "flops_estimator.h"
 
+#include "razor/module_type_name.h"
+
 #include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
@@ -36,26 +38,24 @@ struct Tally {
   std::unordered_map<const c10::TensorImpl*, std::int64_t> used;  // elements used of each parameter
 };
 
-// "torch::nn::Conv2dImpl" -> "Conv2d".
-std::string type_name(const torch::nn::Module& m) {
-  std::string name = m.name();
-  if (const auto colon = name.rfind(':'); colon != std::string::npos) name = name.substr(colon + 1);
-  if (name.size() > 4 && name.compare(name.size() - 4, 4, "Impl") == 0) name.resize(name.size() - 4);
-  return name;
-}
-
 double params_of(const Tally& t) {
   double n = 0;
   for (const auto& [impl, used] : t.used) n += static_cast<double>(used);
   return n;
 }
 
+// By class, or by class name for a module that stands for another library's (a scripted
+// module's Conv2d, see models/torchscript).
 Kind kind_of(torch::nn::Module& m) {
   if (m.as<torch::nn::Conv1d>() || m.as<torch::nn::Conv2d>() || m.as<torch::nn::Conv3d>()) return Kind::conv;
   if (m.as<torch::nn::Linear>()) return Kind::linear;
   if (m.as<torch::nn::BatchNorm1d>() || m.as<torch::nn::BatchNorm2d>() || m.as<torch::nn::BatchNorm3d>()) {
     return Kind::batchnorm;
   }
+  const std::string type = razor::module_type_name(m);
+  if (type == "Conv1d" || type == "Conv2d" || type == "Conv3d") return Kind::conv;
+  if (type == "Linear") return Kind::linear;
+  if (type == "BatchNorm1d" || type == "BatchNorm2d" || type == "BatchNorm3d") return Kind::batchnorm;
   return Kind::other;
 }
 
@@ -126,7 +126,7 @@ std::vector<Tally> count(razor::Model& model, const std::vector<std::int64_t>& i
   std::vector<Tally> tally;
   for (auto& [path, module] : modules) {
     const Kind kind = kind_of(*module);
-    tally.push_back({path, type_name(*module)});
+    tally.push_back({path, razor::module_type_name(*module)});
     for (auto& p : module->named_parameters(/*recurse=*/false)) {
       owners[p.value().unsafeGetTensorImpl()] = {kind, p.key() == "weight", p.key() == "bias", tally.size() - 1};
     }

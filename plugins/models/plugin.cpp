@@ -1,6 +1,7 @@
 // The models family: classification networks for small images (ResNet, MobileNetV2, ShuffleNetV2,
 // MLP), the SPOS ShuffleNetV2 supernet, and torchvision-compatible networks (torchvision/: the module
-// and parameter names of torchvision 0.14, so PyTorch state_dicts load by name).
+// and parameter names of torchvision 0.14, so PyTorch state_dicts load by name), and any network
+// scripted or traced in Python (torchscript/).
 #include "mlp.h"
 #include "mobilenet_v2.h"
 #include "razor/plugin.h"
@@ -13,6 +14,7 @@
 #include "torchvision/resnet.h"
 #include "torchvision/shufflenet_v2.h"
 #include "torchvision/vgg.h"
+#include "torchscript/torchscript_model.h"
 
 using namespace razor::models;
 namespace tv = razor::models::torchvision;
@@ -50,4 +52,6 @@ RAZOR_PLUGIN(
     razor::component<tv::ShuffleNetV2X10Impl>(
         "torchvision.shufflenet_v2_x1_0", "torchvision's shufflenet_v2_x1_0 (same module names; loads its state_dict)"),
     razor::component<tv::Vgg11BnImpl>("torchvision.vgg11_bn", "torchvision's vgg11_bn (same module names; loads its state_dict)"),
-    razor::component<tv::Vgg16BnImpl>("torchvision.vgg16_bn", "torchvision's vgg16_bn (same module names; loads its state_dict)"))
+    razor::component<tv::Vgg16BnImpl>("torchvision.vgg16_bn", "torchvision's vgg16_bn (same module names; loads its state_dict)"),
+    razor::component<TorchScriptModelImpl>(
+        "torchscript", "a network saved from Python with torch.jit.script or torch.jit.trace; its parameters train"))

@@ -85,6 +85,7 @@ Loss::~Loss() = default;
 Connector::~Connector() = default;
 Algorithm::~Algorithm() = default;
 Mutator* Algorithm::mutator() { return nullptr; }
+Model* Algorithm::teacher() { return nullptr; }
 Losses Algorithm::forward_losses(const Batch&) {
   throw Error("this algorithm takes several passes per training step; it cannot run inside another algorithm");
 }

@@ -28,6 +28,8 @@
 #include <torch/nn/modules/pooling.h>
 
 #include "not_scriptable.h"
+#include "script_identifier.h"
+#include "razor/module_type_name.h"
 #include "razor/errors.h"
 #include "razor/one_shot_op.h"
 #include "razor/scriptable.h"
@@ -44,29 +46,6 @@ std::string shown(const std::string& path) { return path.empty() ? "(root)" : pa
 
 std::string join_path(const std::string& parent, const std::string& name) {
   return parent.empty() ? name : parent + "." + name;
-}
-
-/// A TorchScript identifier for a submodule name: Sequential's "0" becomes "_0" (`self.0` does not
-/// parse), other characters an identifier cannot hold become '_'.
-std::string identifier(const std::string& name) {
-  std::string id;
-  for (char c : name) id += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-  if (id.empty() || std::isdigit(static_cast<unsigned char>(id[0]))) id = "_" + id;
-  return id;
-}
-
-/// "torch::nn::Conv2dImpl" -> "Conv2d", "razor::zoo::ShuffleUnitImpl" -> "ShuffleUnit": the
-/// TorchScript class name (made unique by the compilation unit's mangling).
-std::string class_name(const Module& module) {
-  std::string name = module.name();
-  name = name.substr(0, name.find('<'));  // templates: keep the class template's name
-  const auto colon = name.rfind("::");
-  if (colon != std::string::npos) name = name.substr(colon + 2);
-  const std::string impl = "Impl";
-  if (name.size() > impl.size() && name.compare(name.size() - impl.size(), impl.size(), impl) == 0) {
-    name.resize(name.size() - impl.size());
-  }
-  return identifier(name);
 }
 
 /// A float literal TorchScript reads back as the same double ("1e-05", "0.1", "1.0", never "1").
@@ -174,7 +153,7 @@ std::string sequential_forward(const std::vector<std::string>& children) {
 class Exporter {
  public:
   torch::jit::Module convert(const Module& module, const std::string& path) {
-    torch::jit::Module out(c10::QualifiedName("__torch__." + class_name(module)), unit_, /*shouldMangle=*/true);
+    torch::jit::Module out(c10::QualifiedName("__torch__." + script_identifier(module_type_name(module))), unit_, /*shouldMangle=*/true);
     // What torch.jit.script gives every module; eval()/train() and Python's `.training` use it.
     out.register_attribute("training", c10::BoolType::get(), true);
     copy_tensors(module, out);
@@ -199,10 +178,10 @@ class Exporter {
     }
   }
 
-  /// Exports `child` as `out.<identifier(name)>` and returns that identifier.
+  /// Exports `child` as `out.<script_identifier(name)>` and returns that identifier.
   std::string add_child(torch::jit::Module& out, const std::string& name, const Module& child,
                         const std::string& path) {
-    const std::string id = identifier(name);
+    const std::string id = script_identifier(name);
     if (out.hasattr(id)) {
       throw Error(fmt::format("path '{}': two submodules map to the TorchScript name '{}'", shown(path), id));
     }

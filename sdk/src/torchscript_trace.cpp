@@ -14,6 +14,8 @@
 #include <torch/csrc/jit/frontend/tracer.h>
 
 #include "not_scriptable.h"
+#include "script_identifier.h"
+#include "razor/module_type_name.h"
 #include "razor/errors.h"
 #include "razor/model.h"
 #include "razor/tap.h"
@@ -28,18 +30,9 @@ struct Registered {
   at::Tensor tensor;
 };
 
-std::string class_name(const torch::nn::Module& module) {
-  std::string name = module.name();
-  if (const auto colon = name.rfind(':'); colon != std::string::npos) name = name.substr(colon + 1);
-  if (name.size() > 4 && name.compare(name.size() - 4, 4, "Impl") == 0) name.resize(name.size() - 4);
-  std::string id;
-  for (char c : name) id += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-  return id.empty() || std::isdigit(static_cast<unsigned char>(id[0])) ? "_" + id : id;
-}
-
 torch::jit::Module mirror(const torch::nn::Module& module, const std::shared_ptr<torch::jit::CompilationUnit>& unit,
                           std::vector<Registered>& tensors) {
-  torch::jit::Module out(c10::QualifiedName("__torch__." + class_name(module)), unit, /*shouldMangle=*/true);
+  torch::jit::Module out(c10::QualifiedName("__torch__." + script_identifier(module_type_name(module))), unit, /*shouldMangle=*/true);
   out.register_attribute("training", c10::BoolType::get(), false);
   for (const auto& p : module.named_parameters(/*recurse=*/false)) {
     if (!p.value().defined()) continue;

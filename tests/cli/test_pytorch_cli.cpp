@@ -1,6 +1,7 @@
 // End to end through razor-host with a model trained in PyTorch: torchvision's resnet18, trained briefly
 // by a Python script and saved with torch.save(state_dict), is evaluated by razor with Python's accuracy,
-// teaches a razor student by config alone (its path relative to the config), and a wrong one is refused.
+// teaches a razor student by config alone (its path relative to the config; its validation accuracy
+// logged), and a wrong one is refused. A network scripted by Python is counted by razor-host flops.
 #include <filesystem>
 #include <algorithm>
 #include <cmath>
@@ -66,6 +67,12 @@ loss_forward_mappings.loss_kd = { preds_S = { from_student = true, recorder = "l
   CHECK(read_file(root + "/kd/log.txt").find("teacher weights: loaded 122 tensors from '" + root + "/teacher.pt'") !=
         std::string::npos);
   CHECK(lines_of(root + "/kd/metrics.jsonl", "\"distill.loss_kd\":").size() >= 1);
+  // Before training, the log says how well the teacher does on the validation images: what eval says.
+  auto val = run_host("eval " + root + "/teacher.toml --weights " + root + "/teacher.pt --split val --set data.val_subset=500");
+  INFO(val.output);
+  REQUIRE(std::regex_search(val.output, m, std::regex("val split \\(500 samples\\): top-1 ([0-9.]+) %, top-5 ([0-9.]+) %")));
+  CHECK(read_file(root + "/kd/log.txt").find("teacher validation: top-1 " + std::string(m[1]) + "% top-5 " +
+                                             std::string(m[2]) + "%\n") != std::string::npos);
 
   // A teacher of another shape: one line naming the file, the tensors and both shapes; nothing written.
   auto wrong = run_host("run " + root + "/configs/kd.toml --work-dir " + root + "/wrong --set algorithm.teacher.num_classes=100");
@@ -75,5 +82,43 @@ loss_forward_mappings.loss_kd = { preds_S = { from_student = true, recorder = "l
                           "512] in the model") != std::string::npos);
   CHECK(std::count(wrong.output.begin(), wrong.output.end(), '\n') == 1);
   CHECK_FALSE(fs::exists(root + "/wrong"));
+  fs::remove_all(root);
+}
+
+TEST_CASE("a network scripted in Python: razor-host flops counts it per module; what does not fit is one line") {
+  REQUIRE_MESSAGE(python_has_torch(), "python3-torch is not installed (tools/bootstrap installs it)");
+  const std::string root = temp_dir("pytorch_flops");
+  auto py = run_in_source_dir("/usr/bin/python3 plugins/models/tests/make_scripted_nets.py " + root);
+  INFO(py.output);
+  REQUIRE(py.exit_code == 0);
+
+  // conv 3->8 3x3 with bias on 16x16 (8x16x16 outputs x 27 MACs, + 1 per output for the bias), batch
+  // norm (2 per output), linear 8->10 with bias.
+  for (const std::string name : {"tiny_scripted.pt", "tiny_traced.pt"}) {
+    auto r = run_host("flops " + root + "/" + name + " --input 3,16,16");
+    INFO(r.output);
+    CHECK(r.exit_code == 0);
+    CHECK(r.output == root + "/" + name + ": input [1, 3, 16, 16]; MACs and parameters of each module that ran\n"
+                      "module  type                            MACs        params\n"
+                      "conv1   Conv2d                         57344           224\n"
+                      "bn1     BatchNorm2d                     4096            16\n"
+                      "head.2  Linear                            90            90\n"
+                      "total: 61530 MACs (61.5 K), 330 parameters (330.0)\n");
+  }
+  CHECK(run_host("flops " + root + "/tiny_scripted.pt").output ==
+        "error: flops: " + root + "/tiny_scripted.pt records no input shape; give --input C,H,W\n");
+  CHECK(run_host("latency " + root + "/tiny_scripted.pt").output ==
+        "error: latency: " + root + "/tiny_scripted.pt records no input shape; give --input C,H,W\n");
+  CHECK(run_host("flops " + root + "/tiny_scripted.pt --input 3,16,16 --set x=1").output ==
+        "error: flops: --subnet and --set apply to a config, not a TorchScript file\n");
+  CHECK(run_host("flops " + root + "/keys.txt --input 3,16,16").output.rfind(
+            "error: flops: " + root + "/keys.txt is not a TorchScript file LibTorch can load: ", 0) == 0);
+  CHECK(run_host("flops " + root + "/frozen.pt --input 3,16,16").output ==
+        "error: flops: " + root + "/frozen.pt has no parameters (a frozen module keeps its weights as constants); count "
+        "the file it was frozen from (razor's export/subnet.pt for export/inference.pt)\n");
+  CHECK(run_host("flops " + root + "/nope.pt --input 3,16,16").output ==
+        "error: flops: no such file '" + root + "/nope.pt'\n");
+  CHECK(run_host("flops configs/core/resnet_digits.toml --subnet x.toml").output ==
+        "error: flops: configs/core/resnet_digits.toml: the model has no choices for --subnet\n");
   fs::remove_all(root);
 }

@@ -1,6 +1,8 @@
-// `razor-host flops CONFIG`: the multiply-accumulates and parameters of a config's model, per module
-// and in total, counted by the flops estimator on one forward pass (any model, searchable or not: a
-// supernet is counted as its current or given subnet).
+// `razor-host flops CONFIG|FILE.pt`: the multiply-accumulates and parameters of a config's model, or of
+// a TorchScript file's (as models/torchscript sees it), per module and in total, counted by the flops
+// estimator on one forward pass (any model, searchable or not: a supernet is counted as its current
+// or given subnet).
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -12,6 +14,7 @@
 
 #include "base/logging.h"
 #include "cli/space.h"
+#include "cli/torchscript_file.h"
 #include "cli/verbs.h"
 #include "razor/errors.h"
 #include "razor/subnet_file.h"
@@ -24,8 +27,43 @@ struct FlopsOptions {
   std::string subnet;
 };
 
+// A TOML basic string holding `text`.
+std::string toml_string(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// A config of overrides alone: the file as a classifier's architecture, its input given or recorded.
+SpaceOptions torchscript_space(const FlopsOptions& o) {
+  if (!o.subnet.empty() || !o.space.overrides.empty())
+    throw ConfigError("flops: --subnet and --set apply to a config, not a TorchScript file");
+  if (!std::filesystem::exists(o.space.config)) throw ConfigError(fmt::format("flops: no such file '{}'", o.space.config));
+  const torch::jit::Module script = load_torchscript_file("flops", o.space.config);
+  if (script.parameters().size() == 0) {  // the modules' weights are what the count reads
+    throw ConfigError(fmt::format("flops: {} has no parameters (a frozen module keeps its weights as constants); count "
+                                  "the file it was frozen from (razor's export/subnet.pt for export/inference.pt)",
+                                  o.space.config));
+  }
+  const std::string file = std::filesystem::absolute(o.space.config).string();
+  return {"",
+          {"algorithm.type='classifier'", "algorithm.architecture.type='torchscript'",
+           "algorithm.architecture.file=" + toml_string(file)},
+          torchscript_input("flops", o.space.config, script, o.space.input),
+          o.space.plugin_paths};
+}
+
 void flops_command(const FlopsOptions& o, std::ostream& out) {
-  SpaceOptions space = o.space;
+  SpaceOptions space = is_torchscript_target(o.space.config) ? torchscript_space(o) : o.space;
   space.overrides.emplace_back("estimator.type='flops'");  // whatever estimator the config names
   const Inspected in = inspect_config(space);
   Model& model = in.algorithm->model();
@@ -54,8 +92,8 @@ void flops_command(const FlopsOptions& o, std::ostream& out) {
 
 void cli::add_flops(CLI::App& app, const Globals& globals, Action& action) {
   auto options = std::make_shared<FlopsOptions>();
-  auto* cmd = app.add_subcommand("flops", "MACs and parameters of a config's model, per module and in total");
-  add_space_options(cmd, options->space);
+  auto* cmd = app.add_subcommand("flops", "MACs and parameters of a config's model or a TorchScript file, per module and in total");
+  add_space_options(cmd, options->space, "a TOML config, or a TorchScript file (from razor's export or Python)");
   cmd->add_option("--subnet", options->subnet, "a subnet.toml to apply (a model with choices)");
   cmd->callback([&action, &globals, options] {
     action = [&globals, options] {

@@ -19,12 +19,10 @@
 #include "razor/model_weights.h"
 #include "razor/subnet_file.h"
 #include "cli/space.h"
-#include "stages/export/input_record.h"
+#include "cli/torchscript_file.h"
 
 namespace razor::host {
 namespace {
-
-bool is_config(const std::string& path) { return std::filesystem::path(path).extension() == ".toml"; }
 
 void check(const LatencyOptions& o) {
   if (!std::filesystem::exists(o.target)) throw ConfigError(fmt::format("latency: no such file '{}'", o.target));
@@ -34,7 +32,7 @@ void check(const LatencyOptions& o) {
   if (o.threads < 0) throw ConfigError("latency: --threads must not be negative");
   if (!o.input.empty() && (o.input.size() != 3 || std::any_of(o.input.begin(), o.input.end(), [](auto v) { return v < 1; })))
     throw ConfigError("latency: --input: expected C,H,W of positive sizes, e.g. 1,28,28");
-  if (is_config(o.target)) {
+  if (!is_torchscript_target(o.target)) {
     if (o.optimize) throw ConfigError("latency: --optimize applies to a TorchScript file, not a config");
   } else {
     if (!o.subnet.empty() || !o.weights.empty() || !o.overrides.empty())
@@ -44,15 +42,7 @@ void check(const LatencyOptions& o) {
 
 /// The TorchScript file, loaded for inference (and optimised by LibTorch's passes if asked).
 torch::jit::Module load_script(const LatencyOptions& o) {
-  torch::jit::Module m;
-  try {
-    m = torch::jit::load(o.target, c10::Device(c10::kCPU));
-  } catch (const c10::Error& e) {
-    const std::string what = e.what_without_backtrace();
-    throw Error(fmt::format("latency: {} is not a TorchScript file LibTorch can load: {}", o.target,
-                            what.substr(0, what.find('\n'))));
-  }
-  m.eval();
+  torch::jit::Module m = load_torchscript_file("latency", o.target);
   return o.optimize ? torch::jit::optimize_for_inference(m) : m;
 }
 
@@ -65,7 +55,7 @@ void latency_command(const LatencyOptions& o, std::ostream& out) {
   torch::jit::Module script;
   std::vector<std::int64_t> shape;
   std::string what;
-  if (is_config(o.target)) {
+  if (!is_torchscript_target(o.target)) {
     in = inspect_config({o.target, o.overrides, o.input, o.plugin_paths});
     Model& model = in.algorithm->model();
     if (!o.weights.empty()) load_weights(model, o.weights);
@@ -78,13 +68,7 @@ void latency_command(const LatencyOptions& o, std::ostream& out) {
     what = fmt::format("the model of {}{}", o.target, o.subnet.empty() ? "" : " with subnet " + o.subnet);
   } else {
     script = load_script(o);
-    shape = o.input;
-    if (shape.empty()) {
-      // An export of razor's records its input; any other file needs --input.
-      const auto recorded = recorded_input_shape(script);
-      if (!recorded) throw ConfigError(fmt::format("latency: {} records no input shape; give --input C,H,W", o.target));
-      shape = *recorded;
-    }
+    shape = torchscript_input("latency", o.target, script, o.input);
     what = fmt::format("{} (TorchScript{})", o.target, o.optimize ? ", optimize_for_inference" : "");
   }
   at::set_num_threads(o.threads > 0 ? static_cast<int>(o.threads) : static_cast<int>(std::thread::hardware_concurrency()));

@@ -77,8 +77,8 @@ void space_command(const SpaceOptions& options, std::ostream& out) {
   }
 }
 
-void add_space_options(CLI::App* cmd, SpaceOptions& options) {
-  cmd->add_option("config", options.config, "TOML config file")->required();
+void add_space_options(CLI::App* cmd, SpaceOptions& options, const std::string& target_help) {
+  cmd->add_option("config", options.config, target_help)->required();
   cmd->add_option("--set", options.overrides, "override a value in TOML syntax");
   cmd->add_option("--input", options.input, "image shape C,H,W (default: the config's dataset)")->delimiter(',');
 }

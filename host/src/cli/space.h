@@ -43,6 +43,6 @@ void space_command(const SpaceOptions& options, std::ostream& out);
 void units_command(const SpaceOptions& options, std::ostream& out);
 
 /// The options `space` and `units` share.
-void add_space_options(CLI::App* cmd, SpaceOptions& options);
+void add_space_options(CLI::App* cmd, SpaceOptions& options, const std::string& target_help = "TOML config file");
 
 }  // namespace razor::host

@@ -142,7 +142,8 @@ std::shared_ptr<ConfigDocument> load_config(const std::string& file,
   auto doc = std::make_shared<ConfigDocument>();
   doc->file = file;
   std::vector<std::string> chain;
-  doc->root = load_recursive(file, "", chain);
+  // No file: a config made of overrides alone (`razor-host flops FILE.pt` builds one).
+  if (!file.empty()) doc->root = load_recursive(file, "", chain);
   for (const auto& assignment : overrides) apply_override(doc->root, assignment);
   return doc;
 }

@@ -8,7 +8,8 @@
 
 namespace razor::host {
 
-/// Throws razor::ConfigError with "file:line:col: message" for every fault.
+/// Throws razor::ConfigError with "file:line:col: message" for every fault. An empty `file` starts
+/// from an empty table.
 std::shared_ptr<ConfigDocument> load_config(const std::string& file,
                                             const std::vector<std::string>& overrides = {});
 

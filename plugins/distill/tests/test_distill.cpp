@@ -104,7 +104,7 @@ TEST_CASE("the KD loss is the KL divergence of the recorded logits; the teacher 
   auto b = build(dir, kd_config());
   auto& algo = dynamic_cast<distill::SingleTeacherDistill&>(*b.algorithm);
   algo.train();
-  Model& teacher = algo.teacher();
+  Model& teacher = *algo.teacher();
   CHECK_FALSE(teacher.is_training());  // eval mode although the algorithm trains
   std::vector<at::Tensor> stats_before;
   for (const auto& buf : teacher.buffers()) stats_before.push_back(buf.clone());
@@ -163,9 +163,9 @@ TEST_CASE("teacher_trainable: the teacher trains too, with frozen batch-norm sta
   auto b = build(dir, kd_config("teacher_trainable = true\n", mapping));
   auto& algo = dynamic_cast<distill::SingleTeacherDistill&>(*b.algorithm);
   algo.train();
-  CHECK(algo.teacher().is_training());
+  CHECK(algo.teacher()->is_training());
   std::int64_t batch_norms = 0;
-  for (const auto& m : algo.teacher().modules()) {
+  for (const auto& m : algo.teacher()->modules()) {
     if (!dynamic_cast<torch::nn::BatchNorm2dImpl*>(m.get())) continue;
     CHECK_FALSE(m->is_training());
     ++batch_norms;
@@ -173,7 +173,7 @@ TEST_CASE("teacher_trainable: the teacher trains too, with frozen batch-norm sta
   CHECK(batch_norms > 0);  // the teacher (a ResNet) has batch norms: the check above is not vacuous
   algo.train_step(batch());
   bool teacher_has_grad = false;
-  for (const auto& p : algo.teacher().parameters()) teacher_has_grad |= p.grad().defined();
+  for (const auto& p : algo.teacher()->parameters()) teacher_has_grad |= p.grad().defined();
   CHECK(teacher_has_grad);
 }
 
@@ -261,13 +261,13 @@ TEST_CASE("a TorchScript teacher saved from Python: its dict's keys become taps,
   const std::string text = script_config(dir.file("teacher.pt"));
   auto b = build(dir, text);
   auto& algo = dynamic_cast<distill::SingleTeacherDistill&>(*b.algorithm);
-  CHECK(tap_paths(algo.teacher()) == std::vector<std::string>{"feat", "logits"});
+  CHECK(tap_paths(*algo.teacher()) == std::vector<std::string>{"feat", "logits"});
 
   const at::Tensor x = at::linspace(-1.0, 1.0, 128).reshape({2, 1, 8, 8});
   at::Tensor logits;
   {
     at::NoGradGuard g;
-    logits = algo.teacher().forward(x);
+    logits = algo.teacher()->forward(x);
   }
   std::ifstream in(dir.file("teacher_logits.txt"));
   std::vector<float> expected;

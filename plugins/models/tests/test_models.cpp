@@ -283,7 +283,9 @@ TEST_CASE("registered components: descriptor, factories and their options") {
                                      "model/torchvision.mobilenet_v2", "model/torchvision.mobilenet_v3_small",
                                      "model/torchvision.mobilenet_v3_large", "model/torchvision.shufflenet_v2_x0_5",
                                      "model/torchvision.shufflenet_v2_x1_0", "model/torchvision.vgg11_bn",
-                                     "model/torchvision.vgg16_bn"});
+                                     "model/torchvision.vgg16_bn",
+                                     // scripted in Python (test_torchscript_model.cpp)
+                                     "model/torchscript"});
 
   SUBCASE("declared defaults build the default networks") {
     CHECK(layout(*build<razor::Model>("model/resnet")) == layout(*ResNet()));

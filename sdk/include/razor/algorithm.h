@@ -32,6 +32,9 @@ class RAZOR_API Algorithm : public torch::nn::Module, public Component {
   /// The mutator of a searchable model (NAS, pruning), or nullptr. The run's search and export
   /// stages use it.
   virtual Mutator* mutator();
+  /// The model that guides training without being the one compressed (a distillation teacher), or
+  /// nullptr. The runner reports its validation accuracy before training starts.
+  virtual Model* teacher();
 };
 
 }  // namespace razor

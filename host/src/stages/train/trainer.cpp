@@ -32,19 +32,15 @@ Losses average_over_ranks(Group& group, const Losses& losses) {
   return out;
 }
 
-}  // namespace
-
-Accuracy evaluate(Algorithm& algorithm, const BatchLoader& loader, c10::Device device, bool batch_stats, Group* group) {
+// Top-1/top-5 counts of `predict` over the loader (this rank's share of the batches), summed over ranks.
+template <class Predict>
+Accuracy count_hits(const Predict& predict, const BatchLoader& loader, c10::Device device, Group* group) {
   c10::NoGradGuard no_grad;
-  const bool was_training = algorithm.is_training();
-  algorithm.eval();
-  std::optional<BatchStatsGuard> stats;
-  if (batch_stats) stats.emplace(algorithm);
   std::int64_t correct1 = 0, correct5 = 0, total = 0;
   const std::int64_t first = group ? group->rank() : 0, stride = group ? group->size() : 1;
   for (std::int64_t i = first; i < loader.batches_per_epoch(); i += stride) {
     Batch b = loader.batch(0, i);
-    at::Tensor logits = algorithm.predict(b.inputs.to(device)).cpu();
+    at::Tensor logits = predict(b.inputs.to(device)).cpu();
     const std::int64_t k = std::min<std::int64_t>(5, logits.size(1));
     at::Tensor top = std::get<1>(logits.topk(k, 1));
     at::Tensor hits = top.eq(b.targets.view({-1, 1}));
@@ -52,8 +48,6 @@ Accuracy evaluate(Algorithm& algorithm, const BatchLoader& loader, c10::Device d
     correct5 += hits.sum().item<std::int64_t>();
     total += b.targets.size(0);
   }
-  stats.reset();  // before the mode is restored, which it would otherwise undo
-  algorithm.train(was_training);
   if (group) {
     std::vector<at::Tensor> counts{at::tensor({static_cast<double>(correct1), static_cast<double>(correct5),
                                                static_cast<double>(total)}, at::TensorOptions().dtype(at::kDouble))
@@ -64,6 +58,29 @@ Accuracy evaluate(Algorithm& algorithm, const BatchLoader& loader, c10::Device d
   }
   return {100.0 * static_cast<double>(correct1) / static_cast<double>(total),
           100.0 * static_cast<double>(correct5) / static_cast<double>(total)};
+}
+
+}  // namespace
+
+Accuracy evaluate(Algorithm& algorithm, const BatchLoader& loader, c10::Device device, bool batch_stats, Group* group) {
+  const bool was_training = algorithm.is_training();
+  algorithm.eval();
+  Accuracy accuracy;
+  {
+    std::optional<BatchStatsGuard> stats;
+    if (batch_stats) stats.emplace(algorithm);
+    accuracy = count_hits([&](const at::Tensor& x) { return algorithm.predict(x); }, loader, device, group);
+  }  // the statistics guard ends before the mode is restored, which it would otherwise undo
+  algorithm.train(was_training);
+  return accuracy;
+}
+
+Accuracy evaluate(Model& model, const BatchLoader& loader, c10::Device device, Group* group) {
+  const bool was_training = model.is_training();
+  model.eval();
+  const Accuracy accuracy = count_hits([&](const at::Tensor& x) { return model.forward(x); }, loader, device, group);
+  model.train(was_training);
+  return accuracy;
 }
 
 Trainer::Trainer(TrainerSetup setup) : s_(std::move(setup)) {
@@ -111,6 +128,10 @@ Accuracy Trainer::run() {
   const auto start = std::chrono::steady_clock::now();
   Accuracy last{-1, -1};
 
+  if (Model* teacher = s_.algorithm->teacher(); teacher && pos_.step == 0) {
+    const Accuracy t = evaluate(*teacher, *s_.val, s_.device, s_.group);
+    s_.logger->info("teacher validation: top-1 {:.2f}% top-5 {:.2f}%", t.top1, t.top5);
+  }
   s_.algorithm->train();
   while (pos_.epoch < s_.epochs) {
     while (pos_.batch < per_epoch) {

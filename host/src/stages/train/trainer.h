@@ -28,6 +28,8 @@ struct Accuracy {
 /// With a `group`, each rank evaluates every size()-th batch and the counts are summed over the ranks.
 Accuracy evaluate(Algorithm& algorithm, const BatchLoader& loader, c10::Device device, bool batch_stats = false,
                   Group* group = nullptr);
+/// The same for a model alone (a distillation teacher), in eval mode.
+Accuracy evaluate(Model& model, const BatchLoader& loader, c10::Device device, Group* group = nullptr);
 
 struct TrainerSetup {
   std::shared_ptr<Algorithm> algorithm;

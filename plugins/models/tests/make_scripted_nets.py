@@ -1,0 +1,69 @@
+"""Networks scripted and traced by Python for razor's `torchscript` architecture and `flops FILE.pt`.
+
+Writes into OUT_DIR:
+  tiny_scripted.pt  torch.jit.script of TinyNet (conv 3->8 3x3 + bias, batch norm, ReLU, pool, linear 8->10)
+  tiny_traced.pt    torch.jit.trace of the same network on a 2x3x16x16 input
+  frozen.pt         torch.jit.freeze of the scripted one: its weights are constants
+  two_inputs.pt     a forward(x, y)
+  returns_tuple.pt  a forward returning (logits, features)
+  io.pt             torch.save({'x': input, 'y': eval output, 'y_train': train-mode output})
+  keys.txt          the state_dict's keys in order
+Usage: make_scripted_nets.py OUT_DIR
+"""
+import os
+import sys
+
+import torch
+from torch import nn
+
+
+class TinyNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 3, padding=1)
+        self.bn1 = nn.BatchNorm2d(8)
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 10))
+
+    def forward(self, x):
+        return self.head(torch.relu(self.bn1(self.conv1(x))))
+
+
+class TwoInputs(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x, y):
+        return self.fc(x) + self.fc(y)
+
+
+class ReturnsTuple(TinyNet):
+    def forward(self, x):
+        features = torch.relu(self.bn1(self.conv1(x)))
+        return self.head(features), features
+
+
+def main(out):
+    torch.manual_seed(0)
+    net = TinyNet()
+    with torch.no_grad():  # statistics that differ from the initial ones, so eval and train outputs differ
+        net.bn1.running_mean.uniform_(-0.5, 0.5)
+        net.bn1.running_var.uniform_(0.5, 2.0)
+    x = torch.randn(2, 3, 16, 16)
+    scripted = torch.jit.script(net)
+    scripted.save(os.path.join(out, "tiny_scripted.pt"))
+    net.eval()
+    torch.jit.trace(net, x).save(os.path.join(out, "tiny_traced.pt"))
+    torch.jit.freeze(torch.jit.script(net).eval()).save(os.path.join(out, "frozen.pt"))
+    torch.jit.script(TwoInputs()).save(os.path.join(out, "two_inputs.pt"))
+    torch.jit.script(ReturnsTuple()).save(os.path.join(out, "returns_tuple.pt"))
+    with torch.no_grad():
+        y = net(x)
+        y_train = TinyNet.forward(net.train(), x)
+    torch.save({"x": x, "y": y, "y_train": y_train}, os.path.join(out, "io.pt"))
+    with open(os.path.join(out, "keys.txt"), "w") as f:
+        f.write("\n".join(net.state_dict().keys()) + "\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
