@@ -122,7 +122,8 @@ TEST_CASE("torchscript architecture: each file that cannot be one is refused in 
                                          "than one tensor (expected forward(self, x: Tensor) -> Tensor)");
   CHECK_MESSAGE(refusal("returns_tuple.pt").find(at + "returns_tuple.pt: forward(Tensor x) -> Tuple[Tensor, Tensor] returns something "
                                               "else than one tensor") == 0, refusal("returns_tuple.pt"));
-  for (const std::string name : {"damaged.pt", "text.pt", "missing.pt"}) {
+  CHECK(refusal("missing.pt") == at + "missing.pt: no such file");
+  for (const std::string name : {"damaged.pt", "text.pt"}) {
     CAPTURE(name);
     const std::string error = refusal(name);
     CHECK(error.find(at + name + ": not a TorchScript file LibTorch can load: ") == 0);

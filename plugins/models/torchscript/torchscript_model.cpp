@@ -1,5 +1,7 @@
 #include "torchscript/torchscript_model.h"
 
+#include <filesystem>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <torch/csrc/jit/runtime/graph_executor.h>
@@ -52,6 +54,7 @@ std::string forward_fault(const torch::jit::Module& script) {
 }
 
 torch::jit::Module load_script(const std::string& file, c10::Device device) {
+  if (!std::filesystem::is_regular_file(file)) throw Error(fmt::format("{}: no such file", file));
   torch::jit::Module script;
   try {
     script = torch::jit::load(file, device);
