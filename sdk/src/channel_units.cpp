@@ -213,6 +213,8 @@ class Tracer {
   void split(const ag::Node& node);
   void slice(const ag::Node& node);
   void conv(const ag::Node& node);
+  template <class Backward>
+  void conv_with(const ag::Node& node, const Backward& c);
   void batch_norm(const ag::Node& node);
   void linear(const ag::Node& node);
   void barrier(const ag::Node& node);
@@ -287,6 +289,7 @@ const std::unordered_map<std::string, Tracer::Handler>& Tracer::handlers() {
     t["SplitBackward0"] = t["SplitWithSizesBackward0"] = &Tracer::split;
     t["SliceBackward0"] = &Tracer::slice;
     t["ConvolutionBackward0"] = &Tracer::conv;
+    t["ConvolutionBackward1"] = &Tracer::conv;  // aten::_convolution, what torch.jit.trace records
     t["NativeBatchNormBackward0"] = t["CudnnBatchNormBackward0"] = &Tracer::batch_norm;
     t["AddmmBackward0"] = t["MmBackward0"] = &Tracer::linear;
     t["torch::autograd::AccumulateGrad"] = &Tracer::leaf;
@@ -520,7 +523,12 @@ void Tracer::slice(const ag::Node& node) {
 // Grouped convolutions are recorded, but their channels are not prunable (per-group counts would have
 // to stay equal).
 void Tracer::conv(const ag::Node& node) {
-  const auto& c = dynamic_cast<const gen::ConvolutionBackward0&>(node);
+  if (const auto* c = dynamic_cast<const gen::ConvolutionBackward0*>(&node)) return conv_with(node, *c);
+  conv_with(node, dynamic_cast<const gen::ConvolutionBackward1&>(node));
+}
+
+template <class Backward>
+void Tracer::conv_with(const ag::Node& node, const Backward& c) {
   const std::size_t module = module_of(unpack(c.weight_));
   const Shape& out_shape = shape(node, 0);
   const Elements& in = input(node, 0);

@@ -1,7 +1,8 @@
 """torchvision's architectures as TorchScript files, for razor's prunability table (issue 22, docs/models.md).
 
 Each network is built by Debian's python3-torchvision with random weights (no downloads) and 10 classes,
-scripted with torch.jit.script, or traced with torch.jit.trace on one input where scripting fails, and saved
+scripted with torch.jit.script, or traced with torch.jit.trace on one input where scripting fails or the
+scripted forward returns something else than a tensor, and saved
 as OUT_DIR/<name>.pt. OUT_DIR/manifest.tsv lists: name, how (scripted | traced | failed), input C,H,W,
 and the scripting error when it was traced.
 Usage: make-torchvision-scripts.py OUT_DIR [SIZE]   (SIZE: input height and width, default 64)
@@ -46,13 +47,17 @@ def main(out, size):
         net = make(num_classes=10, **kwargs).eval()
         path = os.path.join(out, name + ".pt")
         why = ""
+        x = torch.randn(1, 3, side, side)
         try:
-            torch.jit.script(net).save(path)
+            scripted = torch.jit.script(net)
+            if not isinstance(scripted(x), torch.Tensor):  # GoogLeNet, Inception: a named tuple of outputs
+                raise TypeError("the scripted forward returns " + type(scripted(x)).__name__ + ", not a tensor")
+            scripted.save(path)
             how = "scripted"
         except Exception as e:  # noqa: BLE001 - any scripting failure falls back to tracing
             why = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             try:
-                torch.jit.trace(net, torch.randn(1, 3, side, side)).save(path)
+                torch.jit.trace(net, x).save(path)
                 how = "traced"
             except Exception as e2:  # noqa: BLE001
                 how, why = "failed", why + " / trace: " + str(e2).strip().splitlines()[0]

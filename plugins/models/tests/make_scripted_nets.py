@@ -8,7 +8,8 @@ Writes into OUT_DIR:
   returns_tuple.pt  a forward returning (logits, features)
   io.pt             torch.save({'x': input, 'y': eval output, 'y_train': train-mode output})
   keys.txt          the state_dict's keys in order
-Usage: make_scripted_nets.py OUT_DIR
+  tv_<name>.pt      (with --torchvision) torchvision's resnet18, mobilenet_v2 and shufflenet_v2_x0_5 (10 classes), scripted
+Usage: make_scripted_nets.py OUT_DIR [--torchvision]
 """
 import os
 import sys
@@ -63,6 +64,10 @@ def main(out):
     torch.save({"x": x, "y": y, "y_train": y_train}, os.path.join(out, "io.pt"))
     with open(os.path.join(out, "keys.txt"), "w") as f:
         f.write("\n".join(net.state_dict().keys()) + "\n")
+    if len(sys.argv) > 2 and sys.argv[2] == "--torchvision":
+        import torchvision.models as tvm
+        for name in ("resnet18", "mobilenet_v2", "shufflenet_v2_x0_5"):
+            torch.jit.script(getattr(tvm, name)(num_classes=10)).save(os.path.join(out, f"tv_{name}.pt"))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 // The `torchscript` architecture (plugins/models/torchscript/): a network scripted or traced by Python
 // (make_scripted_nets.py, run with Debian's /usr/bin/python3) computes what Python computed, holds its
 // tensors under Python's state_dict names, trains them and its batch-norm statistics in place, is
-// counted per module by the FLOPs estimator, and each file that cannot be one is refused in one line.
+// counted per module by the FLOPs estimator, has the channel units of razor's own network of the same
+// names (torchvision's), and each file that cannot be one is refused in one line.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +14,7 @@
 #include <torch/optim/sgd.h>
 
 #include "flops_estimator.h"
+#include "razor/channel_units.h"
 #include "razor/errors.h"
 #include "razor/module_type_name.h"
 #include "razor/state_dict.h"
@@ -44,6 +46,24 @@ std::vector<std::string> sorted_state_keys(torch::nn::Module& m) {
 }
 
 double max_abs_diff(const at::Tensor& a, const at::Tensor& b) { return (a - b).abs().max().item<double>(); }
+
+/// The analysis as text: each unit with its channels, prunability and slices, then where each barrier
+/// starts (the view ops that continue a channel shuffle differ: torchvision's view of a contiguous copy,
+/// razor's flatten).
+std::string analysis_text(const razor::ChannelAnalysis& analysis) {
+  std::string out;
+  for (const auto& u : analysis.units) {
+    out += u.name + " " + std::to_string(u.channels) + (u.prunable ? " prunable\n" : " not prunable: " + u.why_not + "\n");
+    for (const auto* slices : {&u.output_related, &u.input_related}) {
+      for (const auto& s : *slices) {
+        out += "  " + s.module + " " + razor::to_string(s.role) + " [" + std::to_string(s.start) + ", " +
+               std::to_string(s.end) + ")\n";
+      }
+    }
+  }
+  for (const auto& b : analysis.barriers) out += "barrier " + b.substr(0, b.find(" (then ")) + "\n";
+  return out;
+}
 
 }  // namespace
 
@@ -78,6 +98,12 @@ TEST_CASE("torchscript architecture: Python's network, its names and outputs, tr
     CHECK(layers[2].module == "head.2");
     CHECK(layers[2].costs == razor::Costs{{"flops", 90}, {"params", 90}});
   }
+
+  // Scripted and traced, the same units: tracing records aten::_convolution (ConvolutionBackward1).
+  const at::Tensor one = x.narrow(0, 0, 1);
+  const std::string units = analysis_text(razor::analyse_channels(*build_scripted(dir.file("tiny_scripted.pt")), one));
+  CHECK(analysis_text(razor::analyse_channels(*build_scripted(dir.file("tiny_traced.pt")), one)) == units);
+  CHECK(units.find("conv1_(0, 8)_8 8 prunable\n") == 0);
 
   auto net = build_scripted(dir.file("tiny_scripted.pt"));
   auto* scripted = dynamic_cast<razor::models::TorchScriptModelImpl*>(net.get());
@@ -131,4 +157,25 @@ TEST_CASE("torchscript architecture: each file that cannot be one is refused in 
   }
   CHECK(razor::test::error_of([] { razor::models::test::build<razor::Model>("model/torchscript", {}); }) ==
         "t.toml:1:1: model.file: give the TorchScript file to load");
+}
+
+
+TEST_CASE("torchscript architecture: torchvision networks scripted by Python have the units of razor's own") {
+  REQUIRE_MESSAGE(razor::test::python_has_torch(), "python3-torch is not installed (tools/bootstrap installs it)");
+  razor::test::TempDir dir("scripted_torchvision");
+  const razor::test::Output py = razor::test::run_command("/usr/bin/python3 " RAZOR_SOURCE_DIR
+                                                          "/plugins/models/tests/make_scripted_nets.py " +
+                                                          dir.path.string() + " --torchvision");
+  REQUIRE_MESSAGE(py.exit_code == 0, py.text);
+  // razor's torchvision-compatible networks have torchvision's module names, so the analysis of the
+  // scripted file and of razor's network must agree unit for unit, slice for slice.
+  const at::Tensor x = at::randn({1, 3, 32, 32});
+  for (const std::string name : {"resnet18", "mobilenet_v2", "shufflenet_v2_x0_5"}) {
+    CAPTURE(name);
+    auto scripted = build_scripted(dir.file("tv_" + name + ".pt"));
+    auto own = razor::models::test::build<razor::Model>("model/torchvision." + name, {{"num_classes", "10"}});
+    const std::string expected = analysis_text(razor::analyse_channels(*own, x));
+    CHECK(analysis_text(razor::analyse_channels(*scripted, x)) == expected);
+    CHECK(expected.find(" prunable\n") != std::string::npos);
+  }
 }
