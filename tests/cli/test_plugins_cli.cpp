@@ -37,6 +37,15 @@ TEST_CASE("plugins list shows the core family and the other plugins' components"
   CHECK(env.exit_code == 0);
   CHECK(contains(env.output, "plugin fixture_good 1.2.3"));
 
+  // A folder the user names that is not one is refused, not skipped.
+  CHECK(run_host("--plugin-path /no/such/folder plugins list").output ==
+        "error: --plugin-path /no/such/folder: no such folder\n");
+  const auto file = run_host("--plugin-path " + fixture_dir("good") + "/good.so run configs/core/resnet_digits.toml");
+  CHECK(file.exit_code == 2);
+  CHECK(file.output == "error: --plugin-path " + fixture_dir("good") + "/good.so: not a folder\n");
+  CHECK(run_host("plugins list", "RAZOR_PLUGIN_PATH=" + fixture_dir("good") + ":/no/such/folder").output ==
+        "error: RAZOR_PLUGIN_PATH: /no/such/folder: no such folder\n");
+
   auto version = run_host("version");
   CHECK(version.exit_code == 0);
   CHECK(contains(version.output, std::string("build tag ") + RAZOR_BUILD_TAG));

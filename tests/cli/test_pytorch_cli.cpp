@@ -116,6 +116,8 @@ TEST_CASE("a network scripted in Python: razor-host flops counts it per module; 
   CHECK(run_host("flops " + root + "/frozen.pt --input 3,16,16").output ==
         "error: flops: " + root + "/frozen.pt has no parameters (a frozen module keeps its weights as constants); count "
         "the file it was frozen from (razor's export/subnet.pt for export/inference.pt)\n");
+  CHECK(run_host("flops " + root + "/no_forward.pt --input 3,16,16").output ==
+        "error: flops: " + root + "/no_forward.pt: the module has no forward method\n");
   CHECK(run_host("flops " + root + "/nope.pt --input 3,16,16").output ==
         "error: flops: no such file '" + root + "/nope.pt'\n");
   CHECK(run_host("flops configs/core/resnet_digits.toml --subnet x.toml").output ==

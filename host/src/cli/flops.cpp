@@ -63,9 +63,19 @@ SpaceOptions torchscript_space(const FlopsOptions& o) {
 }
 
 void flops_command(const FlopsOptions& o, std::ostream& out) {
-  SpaceOptions space = is_torchscript_target(o.space.config) ? torchscript_space(o) : o.space;
+  const bool torchscript = is_torchscript_target(o.space.config);
+  SpaceOptions space = torchscript ? torchscript_space(o) : o.space;
   space.overrides.emplace_back("estimator.type='flops'");  // whatever estimator the config names
-  const Inspected in = inspect_config(space);
+  const Inspected in = [&] {
+    try {
+      return inspect_config(space);
+    } catch (const ConfigError& e) {
+      // The file's fault, without the made-up config's place ("--set algorithm.architecture.file=...").
+      const std::string what = e.what(), key = "algorithm.architecture.file: ";
+      if (!torchscript || what.find(key) == std::string::npos) throw;
+      throw ConfigError("flops: " + what.substr(what.find(key) + key.size()));
+    }
+  }();
   Model& model = in.algorithm->model();
   if (!o.subnet.empty()) {
     Mutator* mutator = in.algorithm->mutator();

@@ -163,12 +163,30 @@ std::shared_ptr<LoadedPlugin> load_plugin(const std::string& file) {
   return plugin;
 }
 
+namespace {
+
+// A folder the user named must be one: a misspelt path would otherwise load nothing, without a word.
+void check_plugin_folder(const std::string& folder, const std::string& named_by) {
+  std::error_code ec;
+  if (fs::is_directory(folder, ec)) return;
+  throw ConfigError(fmt::format("{} {}: {}", named_by, folder, fs::exists(folder, ec) ? "not a folder" : "no such folder"));
+}
+
+}  // namespace
+
 std::vector<std::string> plugin_search_path(const std::vector<std::string>& cli_paths) {
-  std::vector<std::string> folders = cli_paths;
+  std::vector<std::string> folders;
+  for (const auto& folder : cli_paths) {
+    check_plugin_folder(folder, "--plugin-path");
+    folders.push_back(folder);
+  }
   if (const char* env = std::getenv("RAZOR_PLUGIN_PATH")) {
     std::stringstream ss(env);
-    for (std::string item; std::getline(ss, item, ':');)
-      if (!item.empty()) folders.push_back(item);
+    for (std::string item; std::getline(ss, item, ':');) {
+      if (item.empty()) continue;
+      check_plugin_folder(item, "RAZOR_PLUGIN_PATH:");
+      folders.push_back(item);
+    }
   }
   const fs::path exe_dir = boost::dll::program_location().parent_path().string();
   folders.push_back((exe_dir / ".." / RAZOR_PLUGIN_INSTALL_DIR).lexically_normal().string());

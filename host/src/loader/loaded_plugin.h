@@ -28,7 +28,7 @@ void check_descriptor(const std::string& file, const PluginDescriptor* descripto
 
 /// The folders searched for plugins, in order: --plugin-path entries, RAZOR_PLUGIN_PATH (colon
 /// separated), then lib/razor/plugins next to the executable's bin/ — the install folder, or the
-/// build tree's, which has the same layout.
+/// build tree's, which has the same layout. A folder named by the user that is not one is a ConfigError.
 std::vector<std::string> plugin_search_path(const std::vector<std::string>& cli_paths);
 
 /// Every `*.so` in the folders, in search order, each file once.

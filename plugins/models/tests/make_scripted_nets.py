@@ -5,6 +5,7 @@ Writes into OUT_DIR:
   tiny_traced.pt    torch.jit.trace of the same network on a 2x3x16x16 input
   frozen.pt         torch.jit.freeze of the scripted one: its weights are constants
   two_inputs.pt     a forward(x, y)
+  no_forward.pt     a module with an exported method and no forward
   returns_tuple.pt  a forward returning (logits, features)
   io.pt             torch.save({'x': input, 'y': eval output, 'y_train': train-mode output})
   keys.txt          the state_dict's keys in order
@@ -38,6 +39,16 @@ class TwoInputs(nn.Module):
         return self.fc(x) + self.fc(y)
 
 
+class NoForward(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+
+    @torch.jit.export
+    def predict(self, x):
+        return self.fc(x)
+
+
 class ReturnsTuple(TinyNet):
     def forward(self, x):
         features = torch.relu(self.bn1(self.conv1(x)))
@@ -58,6 +69,7 @@ def main(out):
     torch.jit.freeze(torch.jit.script(net).eval()).save(os.path.join(out, "frozen.pt"))
     torch.jit.script(TwoInputs()).save(os.path.join(out, "two_inputs.pt"))
     torch.jit.script(ReturnsTuple()).save(os.path.join(out, "returns_tuple.pt"))
+    torch.jit.script(NoForward()).save(os.path.join(out, "no_forward.pt"))
     with torch.no_grad():
         y = net(x)
         y_train = TinyNet.forward(net.train(), x)

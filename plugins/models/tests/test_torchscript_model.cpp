@@ -149,6 +149,7 @@ TEST_CASE("torchscript architecture: each file that cannot be one is refused in 
   CHECK_MESSAGE(refusal("returns_tuple.pt").find(at + "returns_tuple.pt: forward(Tensor x) -> Tuple[Tensor, Tensor] returns something "
                                               "else than one tensor") == 0, refusal("returns_tuple.pt"));
   CHECK(refusal("missing.pt") == at + "missing.pt: no such file");
+  CHECK(refusal("no_forward.pt") == at + "no_forward.pt: the module has no forward method");
   for (const std::string name : {"damaged.pt", "text.pt"}) {
     CAPTURE(name);
     const std::string error = refusal(name);
