@@ -46,6 +46,15 @@ TEST_CASE("plugins list shows the core family and the other plugins' components"
   CHECK(run_host("plugins list", "RAZOR_PLUGIN_PATH=" + fixture_dir("good") + ":/no/such/folder").output ==
         "error: RAZOR_PLUGIN_PATH: /no/such/folder: no such folder\n");
 
+  // An unknown name: the components whose description uses it as a word, or the closest name.
+  CHECK(run_host("plugins info cwd").output ==
+        "error: plugins info: no plugin or component named 'cwd'; described as 'cwd': "
+        "distill_loss/channel_wise_divergence (see razor-host plugins list)\n");
+  CHECK(run_host("plugins info autoslm").output ==
+        "error: plugins info: no plugin or component named 'autoslm', did you mean 'autoslim'? (see razor-host plugins list)\n");
+  CHECK(run_host("plugins info zzzz").output ==
+        "error: plugins info: no plugin or component named 'zzzz' (see razor-host plugins list)\n");
+
   auto version = run_host("version");
   CHECK(version.exit_code == 0);
   CHECK(contains(version.output, std::string("build tag ") + RAZOR_BUILD_TAG));

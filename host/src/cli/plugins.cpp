@@ -1,10 +1,13 @@
 #include "cli/plugins.h"
+#include <cctype>
+#include <algorithm>
 #include <CLI/CLI.hpp>
 #include "cli/verbs.h"
 #include <iostream>
 
 #include <torch/version.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <fmt/ostream.h>
 
 #include <filesystem>
@@ -16,6 +19,7 @@
 #include "loader/loaded_plugin.h"
 #include "loader/load_registry.h"
 #include "razor/abi.h"
+#include "razor/closest_match.h"
 #include "razor/errors.h"
 #include "session/sections.h"
 #include "stages/export/export_options.h"
@@ -77,6 +81,25 @@ int plugins_list(const std::vector<std::string>& plugin_paths, std::ostream& out
   return refused.empty() ? 0 : 1;
 }
 
+namespace {
+
+// Whether `text` holds `word` (any case) between characters that cannot be part of a name.
+bool has_word(const std::string& text, const std::string& word) {
+  const auto lower = [](std::string t) {
+    std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return t;
+  };
+  const std::string haystack = lower(text), needle = lower(word);
+  const auto name_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (auto at = haystack.find(needle); !needle.empty() && at != std::string::npos; at = haystack.find(needle, at + 1)) {
+    const std::size_t end = at + needle.size();
+    if ((at == 0 || !name_char(haystack[at - 1])) && (end == haystack.size() || !name_char(haystack[end]))) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 void plugins_info(const std::vector<std::string>& plugin_paths, const std::string& name, std::ostream& out) {
   auto registry = load_registry(plugin_paths);
   for (const auto& plugin : registry->plugins()) {
@@ -94,7 +117,23 @@ void plugins_info(const std::vector<std::string>& plugin_paths, const std::strin
       found = true;
     }
   }
-  if (!found) throw Error(fmt::format("plugins info: no plugin or component named '{}' (see razor-host plugins list)", name));
+  if (!found) {
+    // Abbreviations users know ("cwd", "kd") are words of the components' descriptions; misspellings are
+    // close to a name.
+    std::vector<std::string> names, described;
+    for (const auto& plugin : registry->plugins()) names.push_back(plugin->descriptor->name);
+    for (const auto& [key, rc] : registry->components()) {
+      names.insert(names.end(), {key, rc.info->name});
+      if (has_word(rc.info->doc, name)) described.push_back(key);
+    }
+    std::string hint;
+    if (!described.empty()) {
+      hint = fmt::format("; described as '{}': {}", name, fmt::join(described, ", "));
+    } else if (const std::string close = closest_match(name, names); !close.empty()) {
+      hint = fmt::format(", did you mean '{}'?", close);
+    }
+    throw Error(fmt::format("plugins info: no plugin or component named '{}'{} (see razor-host plugins list)", name, hint));
+  }
 }
 
 void config_show(const std::string& file, const std::vector<std::string>& overrides, std::ostream& out) {
