@@ -4,6 +4,7 @@
 // or given subnet).
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <toml++/toml.h>
 
 #include "base/logging.h"
 #include "cli/space.h"
@@ -27,20 +29,11 @@ struct FlopsOptions {
   std::string subnet;
 };
 
-// A TOML basic string holding `text`.
+// `text` as a TOML string value, as toml++ writes one (quoted, escaped where it must be).
 std::string toml_string(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
+  std::ostringstream out;
+  out << toml::value<std::string>(text);
+  return out.str();
 }
 
 // A config of overrides alone: the file as a classifier's architecture, its input given or recorded.

@@ -25,6 +25,13 @@
 
 namespace {
 
+/// Runs make_scripted_nets.py into `dir` (with `options`, e.g. " --torchvision").
+void make_scripted_nets(const razor::test::TempDir& dir, const std::string& options = "") {
+  const razor::test::Output py = razor::test::run_command(
+      "/usr/bin/python3 " RAZOR_SOURCE_DIR "/plugins/models/tests/make_scripted_nets.py " + dir.path.string() + options);
+  REQUIRE_MESSAGE(py.exit_code == 0, py.text);
+}
+
 std::shared_ptr<razor::Model> build_scripted(const std::string& file) {
   return razor::models::test::build<razor::Model>("model/torchscript", {{"file", "'" + file + "'"}});
 }
@@ -70,9 +77,7 @@ std::string analysis_text(const razor::ChannelAnalysis& analysis) {
 TEST_CASE("torchscript architecture: Python's network, its names and outputs, trained in place") {
   REQUIRE_MESSAGE(razor::test::python_has_torch(), "python3-torch is not installed (tools/bootstrap installs it)");
   razor::test::TempDir dir("scripted_nets");
-  const razor::test::Output py = razor::test::run_command(
-      "/usr/bin/python3 " RAZOR_SOURCE_DIR "/plugins/models/tests/make_scripted_nets.py " + dir.path.string());
-  REQUIRE_MESSAGE(py.exit_code == 0, py.text);
+  make_scripted_nets(dir);
   std::map<std::string, at::Tensor> io;
   for (const auto& [key, tensor] : razor::read_state_dict(dir.file("io.pt")).tensors) io[key] = tensor;
   const at::Tensor x = io.at("x");
@@ -128,9 +133,7 @@ TEST_CASE("torchscript architecture: Python's network, its names and outputs, tr
 TEST_CASE("torchscript architecture: each file that cannot be one is refused in one line") {
   REQUIRE_MESSAGE(razor::test::python_has_torch(), "python3-torch is not installed (tools/bootstrap installs it)");
   razor::test::TempDir dir("scripted_bad");
-  const razor::test::Output py = razor::test::run_command(
-      "/usr/bin/python3 " RAZOR_SOURCE_DIR "/plugins/models/tests/make_scripted_nets.py " + dir.path.string());
-  REQUIRE_MESSAGE(py.exit_code == 0, py.text);
+  make_scripted_nets(dir);
   {  // a damaged zip: the first half of a good file
     std::ifstream in(dir.file("tiny_scripted.pt"), std::ios::binary);
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -164,10 +167,7 @@ TEST_CASE("torchscript architecture: each file that cannot be one is refused in 
 TEST_CASE("torchscript architecture: torchvision networks scripted by Python have the units of razor's own") {
   REQUIRE_MESSAGE(razor::test::python_has_torch(), "python3-torch is not installed (tools/bootstrap installs it)");
   razor::test::TempDir dir("scripted_torchvision");
-  const razor::test::Output py = razor::test::run_command("/usr/bin/python3 " RAZOR_SOURCE_DIR
-                                                          "/plugins/models/tests/make_scripted_nets.py " +
-                                                          dir.path.string() + " --torchvision");
-  REQUIRE_MESSAGE(py.exit_code == 0, py.text);
+  make_scripted_nets(dir, " --torchvision");
   // razor's torchvision-compatible networks have torchvision's module names, so the analysis of the
   // scripted file and of razor's network must agree unit for unit, slice for slice.
   const at::Tensor x = at::randn({1, 3, 32, 32});
