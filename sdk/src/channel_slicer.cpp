@@ -1,6 +1,7 @@
 #include "razor/channel_slicer.h"
 
 #include <algorithm>
+#include <type_traits>
 
 #include <ATen/ATen.h>
 #include <c10/core/GradMode.h>
@@ -11,6 +12,8 @@
 #include <torch/utils.h>
 
 #include "razor/errors.h"
+#include "razor/sliceable_layer.h"
+#include "sliceable_kind.h"
 
 namespace razor {
 namespace {
@@ -65,14 +68,119 @@ void reorder(const at::Tensor& t, std::int64_t dim, const Range& r, const at::Te
   region.copy_(region.index_select(dim, expanded.to(t.device())));
 }
 
-const char* expected_type(Role role) {
+using Kind = SliceableLayer::Kind;
+
+}  // namespace
+
+Kind kind_of(Role role) {
   switch (role) {
-    case Role::bn: return "BatchNorm2d";
+    case Role::bn: return Kind::batch_norm2d;
     case Role::linear_in:
-    case Role::linear_out: return "Linear";
+    case Role::linear_out: return Kind::linear;
+    default: return Kind::conv2d;
+  }
+}
+
+namespace {
+
+const char* kind_name(Kind kind) {
+  switch (kind) {
+    case Kind::batch_norm2d: return "BatchNorm2d";
+    case Kind::linear: return "Linear";
     default: return "Conv2d";
   }
 }
+
+/// LibTorch's own layers seen through SliceableLayer: forward reads their member tensors, and their
+/// options record their sizes.
+template <class Impl>
+class NativeLayer final : public SliceableLayer {
+ public:
+  NativeLayer(Impl& layer, Kind kind) : layer_(layer), kind_(kind) {}
+  Kind sliceable_kind() const override { return kind_; }
+  at::Tensor used(const std::string& name) const override {
+    at::Tensor* member = find(name);
+    return member ? *member : at::Tensor();
+  }
+  void use(const std::string& name, const at::Tensor& tensor) override {
+    if (at::Tensor* member = find(name)) *member = tensor;
+  }
+  std::int64_t groups() const override;
+  void use_groups(std::int64_t groups) override;
+  void resized() override;
+
+ private:
+  at::Tensor* find(const std::string& name) const;
+  Impl& layer_;
+  Kind kind_;
+};
+
+template <>
+at::Tensor* NativeLayer<torch::nn::BatchNorm2dImpl>::find(const std::string& name) const {
+  if (name == "weight") return &layer_.weight;
+  if (name == "bias") return &layer_.bias;
+  if (name == "running_mean") return &layer_.running_mean;
+  if (name == "running_var") return &layer_.running_var;
+  return nullptr;
+}
+
+template <class Impl>
+at::Tensor* NativeLayer<Impl>::find(const std::string& name) const {
+  if (name == "weight") return &layer_.weight;
+  if (name == "bias") return &layer_.bias;
+  return nullptr;
+}
+
+template <class Impl>
+std::int64_t NativeLayer<Impl>::groups() const {
+  if constexpr (std::is_same_v<Impl, torch::nn::Conv2dImpl>) return layer_.options.groups();
+  return 1;
+}
+
+template <class Impl>
+void NativeLayer<Impl>::use_groups(std::int64_t groups) {
+  if constexpr (std::is_same_v<Impl, torch::nn::Conv2dImpl>) layer_.options.groups(groups);
+}
+
+template <class Impl>
+void NativeLayer<Impl>::resized() {
+  const at::Tensor& w = layer_.weight;
+  if constexpr (std::is_same_v<Impl, torch::nn::Conv2dImpl>) {
+    layer_.options.out_channels(w.size(0)).in_channels(w.size(1) * layer_.options.groups());
+  } else if constexpr (std::is_same_v<Impl, torch::nn::LinearImpl>) {
+    layer_.options.out_features(w.size(0)).in_features(w.size(1));
+  } else {
+    layer_.options.num_features((w.defined() ? w : layer_.running_mean).size(0));
+  }
+}
+
+/// `module` as a layer the slicer can narrow, or null: LibTorch's Conv2d, BatchNorm2d and Linear, and
+/// any SliceableLayer. `owned` keeps the adapter of a LibTorch layer.
+SliceableLayer* sliceable(torch::nn::Module& module, std::unique_ptr<SliceableLayer>& owned) {
+  if (auto* layer = dynamic_cast<SliceableLayer*>(&module)) return layer;
+  if (auto* conv = dynamic_cast<torch::nn::Conv2dImpl*>(&module)) {
+    owned = std::make_unique<NativeLayer<torch::nn::Conv2dImpl>>(*conv, Kind::conv2d);
+  } else if (auto* bn = dynamic_cast<torch::nn::BatchNorm2dImpl*>(&module)) {
+    owned = std::make_unique<NativeLayer<torch::nn::BatchNorm2dImpl>>(*bn, Kind::batch_norm2d);
+  } else if (auto* linear = dynamic_cast<torch::nn::LinearImpl*>(&module)) {
+    owned = std::make_unique<NativeLayer<torch::nn::LinearImpl>>(*linear, Kind::linear);
+  }
+  return owned.get();
+}
+
+}  // namespace
+
+std::optional<Kind> sliceable_kind(const torch::nn::Module& module) {
+  if (const auto* layer = dynamic_cast<const SliceableLayer*>(&module)) return layer->sliceable_kind();
+  if (dynamic_cast<const torch::nn::Conv2dImpl*>(&module)) return Kind::conv2d;
+  if (dynamic_cast<const torch::nn::BatchNorm2dImpl*>(&module)) return Kind::batch_norm2d;
+  if (dynamic_cast<const torch::nn::LinearImpl*>(&module)) return Kind::linear;
+  return std::nullopt;
+}
+
+namespace {
+
+constexpr const char* kTensorNames[] = {"weight", "bias", "running_mean", "running_var"};
 
 }  // namespace
 
@@ -80,18 +188,21 @@ const char* expected_type(Role role) {
 struct ChannelSlicer::Layer {
   std::string path;
   std::shared_ptr<torch::nn::Module> module;
-  torch::nn::Conv2dImpl* conv = nullptr;
-  torch::nn::BatchNorm2dImpl* bn = nullptr;
-  torch::nn::LinearImpl* linear = nullptr;
+  std::unique_ptr<SliceableLayer> native;  // the adapter of a LibTorch layer
+  SliceableLayer* access = nullptr;
   bool depthwise = false;
   std::vector<Range> out, in;  // weight dim 0 (and bias, BN statistics), weight dim 1
-  // The registered tensors: slices are taken from these.
-  at::Tensor weight, bias, running_mean, running_var;
+  // The registered tensors, by kTensorNames: slices are taken from these.
+  std::map<std::string, at::Tensor> full;
 
   Keep out_keep{0, true, {}};  // as last sliced: where batch norm's statistics are copies
 
-  std::int64_t out_size() const { return weight.size(0); }
-  std::int64_t in_size() const { return weight.dim() > 1 ? weight.size(1) : 0; }
+  bool is_bn() const { return access->sliceable_kind() == Kind::batch_norm2d; }
+  const at::Tensor& weight() const { return full.at("weight"); }
+  /// The tensor whose dim 0 is the layer's output channels (a batch norm without affine has no weight).
+  const at::Tensor& sized() const { return weight().defined() ? weight() : full.at("running_mean"); }
+  std::int64_t out_size() const { return sized().size(0); }
+  std::int64_t in_size() const { return sized().dim() > 1 ? sized().size(1) : 0; }
 };
 
 ChannelSlicer::ChannelSlicer(torch::nn::Module& model, const std::vector<ChannelUnit>& units) {
@@ -114,24 +225,16 @@ ChannelSlicer::ChannelSlicer(torch::nn::Module& model, const std::vector<Channel
           layer = layers_.back().get();
           layer->path = s.module;
           layer->module = it->second;
-          layer->conv = dynamic_cast<torch::nn::Conv2dImpl*>(it->second.get());
-          layer->bn = dynamic_cast<torch::nn::BatchNorm2dImpl*>(it->second.get());
-          layer->linear = dynamic_cast<torch::nn::LinearImpl*>(it->second.get());
-          if (layer->conv) layer->weight = layer->conv->weight, layer->bias = layer->conv->bias;
-          if (layer->linear) layer->weight = layer->linear->weight, layer->bias = layer->linear->bias;
-          if (layer->bn) {
-            layer->weight = layer->bn->weight, layer->bias = layer->bn->bias;
-            layer->running_mean = layer->bn->running_mean, layer->running_var = layer->bn->running_var;
+          layer->access = sliceable(*it->second, layer->native);
+          if (layer->access) {
+            for (const char* name : kTensorNames) layer->full[name] = layer->access->used(name);
           }
         }
-        const bool type_ok = s.role == Role::bn ? layer->bn != nullptr
-                             : (s.role == Role::linear_in || s.role == Role::linear_out) ? layer->linear != nullptr
-                                                                                         : layer->conv != nullptr;
-        if (!type_ok) {
+        if (!layer->access || layer->access->sliceable_kind() != kind_of(s.role)) {
           throw Error(fmt::format("unit {}: module '{}' is not a {} (its slice is {})", u.name, s.module,
-                                  expected_type(s.role), to_string(s.role)));
+                                  kind_name(kind_of(s.role)), to_string(s.role)));
         }
-        if (!layer->weight.defined() && !layer->running_mean.defined()) {
+        if (!layer->weight().defined() && !layer->full.at("running_mean").defined()) {
           throw Error(fmt::format("unit {}: module '{}' has no weight to slice", u.name, s.module));
         }
         const std::int64_t length = s.end - s.start;
@@ -146,8 +249,7 @@ ChannelSlicer::ChannelSlicer(torch::nn::Module& model, const std::vector<Channel
         if (std::none_of(ranges.begin(), ranges.end(), [&](const Range& r) { return r.start == s.start && r.unit == &u; })) {
           ranges.push_back(range);
         }
-        const at::Tensor& sized = layer->weight.defined() ? layer->weight : layer->running_mean;
-        const std::int64_t size = input_side ? (sized.dim() > 1 ? sized.size(1) : 0) : sized.size(0);
+        const std::int64_t size = input_side ? layer->in_size() : layer->out_size();
         if (s.end > size) {
           throw Error(fmt::format("unit {}: slice [{}, {}) is beyond the {} {} of '{}'", u.name, s.start, s.end,
                                   size, input_side ? "inputs" : "outputs", s.module));
@@ -225,10 +327,10 @@ std::vector<at::Tensor> ChannelSlicer::filters(const std::string& name) const {
   torch::NoGradGuard no_grad;
   std::vector<at::Tensor> out;
   for (const auto& l : layers_) {
-    if (l->bn) continue;
+    if (l->is_bn()) continue;
     for (const auto& r : l->out) {
       if (r.unit != &u) continue;
-      at::Tensor rows = l->weight.narrow(0, r.start, r.end - r.start);
+      at::Tensor rows = l->weight().narrow(0, r.start, r.end - r.start);
       if (!l->depthwise) rows = slice(rows, 1, keep_of(l->in_size(), l->in, masks_));
       out.push_back(rows.reshape({u.channels, -1}).clone());
     }
@@ -245,10 +347,11 @@ void ChannelSlicer::refresh() {
 void ChannelSlicer::write_back_statistics() {
   torch::NoGradGuard no_grad;
   for (const auto& l : layers_) {
-    if (!l->bn || l->out_keep.prefix || !l->running_mean.defined()) continue;
-    const at::Tensor index = l->out_keep.index.to(l->running_mean.device());
-    l->running_mean.index_copy_(0, index, l->bn->running_mean);
-    l->running_var.index_copy_(0, index, l->bn->running_var);
+    if (!l->is_bn() || l->out_keep.prefix) continue;
+    for (const char* name : {"running_mean", "running_var"}) {
+      const at::Tensor& full = l->full.at(name);
+      if (full.defined()) full.index_copy_(0, l->out_keep.index.to(full.device()), l->access->used(name));
+    }
   }
 }
 
@@ -257,27 +360,17 @@ void ChannelSlicer::point_members() {
   // a later training forward or a graph-tracing cost estimate still reaches the parameters.
   c10::AutoGradMode connected(true);
   for (const auto& l : layers_) {
-    const Keep out = keep_of(l->bn ? (l->weight.defined() ? l->weight.size(0) : l->running_mean.size(0))
-                                   : l->out_size(),
-                             l->out, masks_);
+    const Keep out = keep_of(l->out_size(), l->out, masks_);
     l->out_keep = out;
-    if (l->bn) {
-      l->bn->weight = slice(l->weight, 0, out);
-      l->bn->bias = slice(l->bias, 0, out);
-      l->bn->running_mean = slice(l->running_mean, 0, out);
-      l->bn->running_var = slice(l->running_var, 0, out);
+    if (l->is_bn()) {
+      for (const char* name : kTensorNames) l->access->use(name, slice(l->full.at(name), 0, out));
       continue;
     }
-    at::Tensor w = slice(l->weight, 0, out);
+    at::Tensor w = slice(l->weight(), 0, out);
     if (!l->depthwise) w = slice(w, 1, keep_of(l->in_size(), l->in, masks_));
-    if (l->conv) {
-      l->conv->weight = w;
-      l->conv->bias = slice(l->bias, 0, out);
-      if (l->depthwise) l->conv->options.groups(out.count);
-    } else {
-      l->linear->weight = w;
-      l->linear->bias = slice(l->bias, 0, out);
-    }
+    l->access->use("weight", w);
+    l->access->use("bias", slice(l->full.at("bias"), 0, out));
+    if (l->depthwise) l->access->use_groups(out.count);
   }
 }
 
@@ -295,10 +388,10 @@ void ChannelSlicer::permute(const std::string& name, const at::Tensor& order) {
     for (const auto& l : layers_) {
       for (const auto& r : l->out) {
         if (r.unit->name != name) continue;
-        for (const auto* t : {&l->weight, &l->bias, &l->running_mean, &l->running_var}) reorder(*t, 0, r, idx);
+        for (const char* tensor : kTensorNames) reorder(l->full.at(tensor), 0, r, idx);
       }
       for (const auto& r : l->in) {
-        if (r.unit->name == name) reorder(l->weight, 1, r, idx);
+        if (r.unit->name == name) reorder(l->weight(), 1, r, idx);
       }
     }
   }
@@ -316,26 +409,14 @@ void ChannelSlicer::slim() {
   write_back_statistics();
   point_members();  // copied slices may predate the last optimizer step
   for (const auto& l : layers_) {
-    // The members hold the active slices (point_members); the registered tensors take their values.
-    const auto take = [](at::Tensor& registered, const at::Tensor& active) {
-      if (registered.defined()) registered.set_data(active.contiguous().clone());
-    };
-    if (l->bn) {
-      take(l->weight, l->bn->weight), take(l->bias, l->bn->bias);
-      take(l->running_mean, l->bn->running_mean), take(l->running_var, l->bn->running_var);
-      l->bn->weight = l->weight, l->bn->bias = l->bias;
-      l->bn->running_mean = l->running_mean, l->bn->running_var = l->running_var;
-      l->bn->options.num_features((l->weight.defined() ? l->weight : l->running_mean).size(0));
-    } else if (l->conv) {
-      take(l->weight, l->conv->weight), take(l->bias, l->conv->bias);
-      l->conv->weight = l->weight, l->conv->bias = l->bias;
-      const std::int64_t groups = l->conv->options.groups();
-      l->conv->options.out_channels(l->weight.size(0)).in_channels(l->weight.size(1) * groups);
-    } else {
-      take(l->weight, l->linear->weight), take(l->bias, l->linear->bias);
-      l->linear->weight = l->weight, l->linear->bias = l->bias;
-      l->linear->options.out_features(l->weight.size(0)).in_features(l->weight.size(1));
+    // The layer uses the active slices (point_members); the registered tensors take their values.
+    for (const char* name : kTensorNames) {
+      at::Tensor& registered = l->full.at(name);
+      if (!registered.defined()) continue;
+      registered.set_data(l->access->used(name).contiguous().clone());
+      l->access->use(name, registered);
     }
+    l->access->resized();
   }
   slimmed_ = true;
 }

@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <queue>
 #include <tuple>
 #include <unordered_map>
@@ -17,6 +18,8 @@
 #include <torch/csrc/autograd/generated/Functions.h>
 
 #include "razor/errors.h"
+#include "razor/module_type_name.h"
+#include "sliceable_kind.h"
 
 namespace razor {
 namespace {
@@ -234,6 +237,8 @@ class Tracer {
   ChannelUnit unit(const ChannelClass& first, std::int64_t channels) const;
 
   std::vector<std::string> paths_;  // named_modules() order; [0] = "", the model itself
+  std::vector<std::string> types_;  // their class names
+  std::vector<std::optional<SliceableLayer::Kind>> kinds_;  // as the ChannelSlicer can narrow them
   std::unordered_map<std::string, std::size_t> module_index_;
   std::unordered_map<const c10::TensorImpl*, std::string> tensor_names_;  // parameters and buffers
   const c10::TensorImpl* input_;
@@ -251,8 +256,11 @@ class Tracer {
 };
 
 Tracer::Tracer(const torch::nn::Module& model, const at::Tensor& input) : input_(input.unsafeGetTensorImpl()) {
-  paths_.emplace_back();
-  for (const auto& item : model.named_modules("", /*include_self=*/false)) paths_.push_back(item.key());
+  for (const auto& item : model.named_modules()) {
+    paths_.push_back(item.key());
+    types_.push_back(module_type_name(*item.value()));
+    kinds_.push_back(sliceable_kind(*item.value()));
+  }
   for (std::size_t i = 0; i < paths_.size(); ++i) module_index_.emplace(paths_[i], i);
   for (const auto& tensors : {model.named_parameters(), model.named_buffers()}) {
     for (const auto& item : tensors) tensor_names_.emplace(item.value().unsafeGetTensorImpl(), item.key());
@@ -358,6 +366,9 @@ std::string Tracer::tensor_name(const ag::Edge& edge) const {
 }
 
 void Tracer::add_members(std::size_t module, Role role, const Elements& elements) {
+  if (kinds_[module] != kind_of(role)) {
+    sets_.bind(elements, fmt::format("'{}' is a {}, not a layer the slicer can narrow", paths_[module], types_[module]));
+  }
   for (std::int64_t i = 0; i < ssize(elements); ++i) {
     const auto [it, added] = member_at_.try_emplace({module, is_input_side(role), i}, members_.size());
     if (added) {

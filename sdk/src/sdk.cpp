@@ -113,6 +113,8 @@ Searcher::~Searcher() = default;
 std::vector<std::pair<std::string, Candidate>> Searcher::results() const { return {}; }
 SearchContext::~SearchContext() = default;
 Scriptable::~Scriptable() = default;
+ScriptBacked::~ScriptBacked() = default;
+SliceableLayer::~SliceableLayer() = default;
 Pruner::~Pruner() = default;
 Recorder::~Recorder() = default;
 DistillLoss::~DistillLoss() = default;

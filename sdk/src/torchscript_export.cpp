@@ -32,6 +32,7 @@
 #include "razor/module_type_name.h"
 #include "razor/errors.h"
 #include "razor/one_shot_op.h"
+#include "razor/script_backed.h"
 #include "razor/scriptable.h"
 #include "razor/tap.h"
 
@@ -248,6 +249,7 @@ class Exporter {
 }  // namespace
 
 torch::jit::Module to_torchscript(const Module& module) {
+  if (const auto* backed = dynamic_cast<const ScriptBacked*>(&module)) return backed->script_copy();
   torch::jit::Module out = Exporter().convert(module, "");
   out.eval();
   return out;

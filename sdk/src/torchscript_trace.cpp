@@ -17,6 +17,7 @@
 #include "script_identifier.h"
 #include "razor/module_type_name.h"
 #include "razor/errors.h"
+#include "razor/script_backed.h"
 #include "razor/model.h"
 #include "razor/tap.h"
 #include "razor/torchscript_export.h"
@@ -80,6 +81,10 @@ torch::jit::Module trace_torchscript(Model& model, const at::Tensor& example) {
 }
 
 torch::jit::Module to_torchscript(Model& model, const at::Tensor& example, ScriptPath* path) {
+  if (const auto* backed = dynamic_cast<const ScriptBacked*>(&model)) {
+    if (path) *path = ScriptPath::script;
+    return backed->script_copy();
+  }
   try {
     torch::jit::Module out = to_torchscript(static_cast<const torch::nn::Module&>(model));
     if (path) *path = ScriptPath::source;

@@ -252,3 +252,9 @@ std::string read_file(const std::string& file) {
 }
 
 bool python_has_torch() { return std::system("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1") == 0; }
+
+double toml_number(const std::string& text, const std::string& key) {
+  std::smatch m;
+  REQUIRE_MESSAGE(std::regex_search(text, m, std::regex("(^|\\n)" + key + " = ([-0-9.eE+]+)")), key);
+  return std::stod(m[2]);
+}

@@ -75,6 +75,9 @@ KillReport check_killed_run_matches(const std::string& label, const std::string&
 /// The lines of `file` that contain `containing`.
 std::vector<std::string> lines_of(const std::string& file, const std::string& containing);
 
+/// The number a TOML text (a report.toml) gives `key` at the start of a line; requires (doctest) that it has one.
+double toml_number(const std::string& text, const std::string& key);
+
 /// The whole content of `file` ("" when it cannot be read).
 std::string read_file(const std::string& file);
 

@@ -13,12 +13,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-double toml_number(const std::string& text, const std::string& key) {
-  std::smatch m;
-  REQUIRE_MESSAGE(std::regex_search(text, m, std::regex("(^|\\n)" + key + " = ([-0-9.eE+]+)")), key);
-  return std::stod(m[2]);
-}
-
 }  // namespace
 
 TEST_CASE("razor-host units lists a config's channel units and the ops it cannot see through") {

@@ -124,3 +124,88 @@ TEST_CASE("a network scripted in Python: razor-host flops counts it per module; 
         "error: flops: configs/core/resnet_digits.toml: the model has no choices for --subnet\n");
   fs::remove_all(root);
 }
+
+TEST_CASE("a network scripted in Python: trained, pruned to about half its MACs, distilled from itself, exported") {
+  REQUIRE_MESSAGE(python_has_torch(), "python3-torch is not installed (tools/bootstrap installs it)");
+  const std::string root = temp_dir("pytorch_scripted_chain");
+  auto py = run_in_source_dir("/usr/bin/python3 plugins/models/tests/make_scripted_nets.py " + root);
+  INFO(py.output);
+  REQUIRE(py.exit_code == 0);
+  const std::string bases = std::string("extends = [\"") + RAZOR_SOURCE_DIR + "/configs/_base_/datasets/digits.toml\", \"" +
+                            RAZOR_SOURCE_DIR + "/configs/_base_/schedules/sgd_cosine.toml\", \"" + RAZOR_SOURCE_DIR +
+                            "/configs/_base_/default_runtime.toml\"]\nstages = [\"train\", \"export\"]\n";
+  const auto python_runs = [&](const std::string& dir) {
+    auto check = run_in_source_dir("/usr/bin/python3 tests/sdk/check_torchscript.py " + dir + "/export/subnet.pt " + dir +
+                                   "/export/check_input.pt " + dir + "/export/check_output.pt --tolerance 1e-5");
+    INFO(check.output);
+    CHECK(check.exit_code == 0);
+  };
+
+  // 1. Trained from scratch: the export is the scripted module itself, with the trained tensors.
+  std::ofstream(root + "/train.toml") << bases << R"([algorithm]
+type = "classifier"
+architecture = { type = "torchscript", file = "small_cnn.pt" }
+[train]
+epochs = 3
+val_interval = 3
+)";
+  auto train = run_host("run " + root + "/train.toml --work-dir " + root + "/train");
+  INFO(train.output);
+  REQUIRE(train.exit_code == 0);
+  const std::string trained = read_file(root + "/train/export/report.toml");
+  CHECK(trained.find("torchscript_path = \"script\"\n") != std::string::npos);
+  CHECK(toml_number(trained, "top1") > 50);
+  python_runs(root + "/train");
+
+  // 2. L1 pruning of that file to half of every unit, fine-tuned, slimmed and exported.
+  std::ofstream(root + "/prune.toml") << bases << R"([algorithm]
+type = "iterative_prune"
+keep_ratio = 0.5
+architecture = { type = "torchscript", file = "train/export/subnet.pt" }
+mutator = { type = "channel", input_shape = [1, 8, 8] }
+[optimizer]
+lr = 0.02
+[schedule]
+warmup_epochs = 0
+[train]
+epochs = 2
+val_interval = 2
+)";
+  auto prune = run_host("run " + root + "/prune.toml --work-dir " + root + "/prune");
+  INFO(prune.output);
+  REQUIRE(prune.exit_code == 0);
+  const std::string pruned = read_file(root + "/prune/export/report.toml");
+  CHECK(pruned.find("torchscript_path = \"script\"\n") != std::string::npos);
+  CHECK(toml_number(pruned, "flops") < 0.45 * toml_number(pruned, "original_flops"));
+  CHECK(toml_number(pruned, "max_abs_diff_static") <= 1e-4);
+  python_runs(root + "/prune");
+
+  // 3. The pruned file as the student of the unpruned one (a TorchScript teacher), by config alone.
+  std::ofstream(root + "/kd.toml") << bases << R"([algorithm]
+type = "single_teacher_distill"
+architecture = { type = "torchscript", file = "prune/export/subnet.pt" }
+teacher = { type = "torchscript", file = "train/export/subnet.pt" }
+[algorithm.distiller]
+type = "configurable"
+student_recorders.logits = { type = "output" }
+teacher_recorders.logits = { type = "output" }
+distill_losses.loss_kd = { type = "kl_divergence", tau = 4.0 }
+loss_forward_mappings.loss_kd = { preds_S = { from_student = true, recorder = "logits" }, preds_T = { from_student = false, recorder = "logits" } }
+[schedule]
+warmup_epochs = 0
+[optimizer]
+lr = 0.02
+[train]
+epochs = 1
+val_interval = 1
+)";
+  auto kd = run_host("run " + root + "/kd.toml --work-dir " + root + "/kd");
+  INFO(kd.output);
+  REQUIRE(kd.exit_code == 0);
+  CHECK(read_file(root + "/kd/log.txt").find("teacher validation: top-1 ") != std::string::npos);
+  CHECK(lines_of(root + "/kd/metrics.jsonl", "\"distill.loss_kd\":").size() >= 1);
+  const std::string distilled = read_file(root + "/kd/export/report.toml");
+  CHECK(toml_number(distilled, "flops") == toml_number(pruned, "flops"));
+  python_runs(root + "/kd");
+  fs::remove_all(root);
+}

@@ -26,12 +26,6 @@ const std::string kQuick =
     " --set search.searcher.generations=4 --set search.searcher.num_candidates=8 --set search.searcher.top_k=4"
     " --set search.searcher.num_mutation=3 --set search.searcher.num_crossover=3";
 
-double toml_number(const std::string& text, const std::string& key) {
-  std::smatch m;
-  REQUIRE_MESSAGE(std::regex_search(text, m, std::regex("(^|\\n)" + key + " = ([-0-9.eE+]+)")), key);
-  return std::stod(m[2]);
-}
-
 double json_number(const std::string& line, const std::string& key) {
   std::smatch m;
   REQUIRE(std::regex_search(line, m, std::regex("\"" + key + "\":([-0-9.eE+]+)")));

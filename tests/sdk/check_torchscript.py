@@ -6,7 +6,8 @@ Usage: check_torchscript.py MODEL.pt INPUT.pt EXPECTED.pt [--tolerance 1e-5]
 INPUT.pt and EXPECTED.pt are tensors written by C++ torch::pickle_save (torch.load reads them).
 Prints the max |diff| between the module's eval-mode output and EXPECTED; exits 1 above the
 tolerance, and also when trainable parameters exist but backward reaches none of them (Python could
-not fine-tune the export).
+not fine-tune the export), and when a torch.nn layer's recorded sizes (out_channels, groups,
+num_features, in_features, ...) disagree with its tensors (a pruned file must read as pruned).
 Run it with Debian's /usr/bin/python3 (python3-torch).
 """
 import argparse
@@ -28,6 +29,25 @@ def check_fine_tune(module, x):
     if trainable:
         module(x).double().square().sum().backward()
     return len(trainable), sum(p.grad is not None for p in trainable)
+
+
+def size_faults(module):
+    """torch.nn layers whose recorded sizes (in_channels, groups, num_features, ...) disagree with their tensors."""
+    faults = []
+    for name, m in module.named_modules():
+        kind = getattr(m, "original_name", "")
+        if kind == "Conv2d" and hasattr(m, "out_channels"):
+            w = m.weight
+            if (m.out_channels, m.in_channels) != (w.shape[0], w.shape[1] * m.groups):
+                faults.append(f"{name}: out_channels {m.out_channels}, in_channels {m.in_channels}, groups {m.groups} "
+                              f"for a weight {tuple(w.shape)}")
+        elif kind == "Linear" and hasattr(m, "in_features"):
+            if (m.out_features, m.in_features) != tuple(m.weight.shape):
+                faults.append(f"{name}: {m.in_features} -> {m.out_features} features for a weight {tuple(m.weight.shape)}")
+        elif kind == "BatchNorm2d" and hasattr(m, "num_features") and m.running_mean is not None:
+            if m.num_features != m.running_mean.numel():
+                faults.append(f"{name}: num_features {m.num_features} for {m.running_mean.numel()} statistics")
+    return faults
 
 
 def main():
@@ -54,7 +74,10 @@ def main():
     if hasattr(module, "input_shape"):  # what razor's export records about its input
         print(f"input_shape {list(module.input_shape)} layout {module.input_layout} mean {list(module.input_mean)} "
               f"classes {len(module.class_names)}")
-    if trainable and not reached:
+    faults = size_faults(module)
+    for fault in faults:
+        print(f"recorded size disagrees: {fault}")
+    if (trainable and not reached) or faults:
         return 1
     return 0 if diff <= args.tolerance else 1
 

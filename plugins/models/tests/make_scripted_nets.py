@@ -7,6 +7,9 @@ Writes into OUT_DIR:
   two_inputs.pt     a forward(x, y)
   no_forward.pt     a module with an exported method and no forward
   returns_tuple.pt  a forward returning (logits, features)
+  own_conv.pt       a network whose first convolution is its own class (F.conv2d on its own weight)
+  small_cnn.pt      a small CNN for 1-channel pictures (8x8 digits, 28x28 Fashion-MNIST): a residual block and
+                    a depthwise convolution, scripted; what razor trains, prunes, distils and exports end to end
   io.pt             torch.save({'x': input, 'y': eval output, 'y_train': train-mode output})
   keys.txt          the state_dict's keys in order
   tv_<name>.pt      (with --torchvision) torchvision's resnet18, mobilenet_v2 and shufflenet_v2_x0_5 (10 classes), scripted
@@ -28,6 +31,43 @@ class TinyNet(nn.Module):
 
     def forward(self, x):
         return self.head(torch.relu(self.bn1(self.conv1(x))))
+
+
+class OwnConv(nn.Module):
+    """A convolution razor's slicer does not know: its channels must not be pruned."""
+
+    def __init__(self):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(8, 3, 3, 3) * 0.1)
+
+    def forward(self, x):
+        return torch.nn.functional.conv2d(x, self.weight, None, 1, 1)
+
+
+class OwnConvNet(TinyNet):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = OwnConv()
+
+
+def conv_bn(cin, cout, stride=1, groups=1):
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1, groups=groups, bias=False), nn.BatchNorm2d(cout), nn.ReLU())
+
+
+class SmallCNN(nn.Module):
+    def __init__(self, classes=10):
+        super().__init__()
+        self.stem = conv_bn(1, 16)
+        self.block = nn.Sequential(conv_bn(16, 32), conv_bn(32, 16))
+        self.down = conv_bn(16, 32, stride=2)
+        self.dw = conv_bn(32, 32, groups=32)
+        self.pw = conv_bn(32, 64)
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, classes))
+
+    def forward(self, x):
+        x = self.stem(x)
+        x = x + self.block(x)
+        return self.head(self.pw(self.dw(self.down(x))))
 
 
 class TwoInputs(nn.Module):
@@ -67,6 +107,8 @@ def main(out):
     net.eval()
     torch.jit.trace(net, x).save(os.path.join(out, "tiny_traced.pt"))
     torch.jit.freeze(torch.jit.script(net).eval()).save(os.path.join(out, "frozen.pt"))
+    torch.jit.script(SmallCNN()).save(os.path.join(out, "small_cnn.pt"))
+    torch.jit.script(OwnConvNet()).save(os.path.join(out, "own_conv.pt"))
     torch.jit.script(TwoInputs()).save(os.path.join(out, "two_inputs.pt"))
     torch.jit.script(ReturnsTuple()).save(os.path.join(out, "returns_tuple.pt"))
     torch.jit.script(NoForward()).save(os.path.join(out, "no_forward.pt"))

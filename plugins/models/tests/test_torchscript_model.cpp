@@ -11,13 +11,19 @@
 #include <vector>
 
 #include <ATen/ATen.h>
+#include <torch/csrc/jit/api/module.h>
 #include <torch/optim/sgd.h>
+#include <torch/serialize.h>
+#include <torch/utils.h>
 
 #include "flops_estimator.h"
+#include "razor/channel_slicer.h"
 #include "razor/channel_units.h"
 #include "razor/errors.h"
 #include "razor/module_type_name.h"
 #include "razor/state_dict.h"
+#include "razor/tap.h"
+#include "razor/torchscript_export.h"
 #include "razor_doctest.hpp"
 #include "test_support.hpp"
 #include "models_test_support.hpp"
@@ -53,6 +59,16 @@ std::vector<std::string> sorted_state_keys(torch::nn::Module& m) {
 }
 
 double max_abs_diff(const at::Tensor& a, const at::Tensor& b) { return (a - b).abs().max().item<double>(); }
+
+at::Tensor forward_no_grad(razor::Model& net, const at::Tensor& x) {
+  torch::NoGradGuard no_grad;
+  return net.forward(x);
+}
+
+std::string pickled(const at::Tensor& t) {
+  const std::vector<char> bytes = torch::pickle_save(t);
+  return {bytes.begin(), bytes.end()};
+}
 
 /// The analysis as text: each unit with its channels, prunability and slices, then where each barrier
 /// starts (the view ops that continue a channel shuffle differ: torchvision's view of a contiguous copy,
@@ -179,4 +195,92 @@ TEST_CASE("torchscript architecture: torchvision networks scripted by Python hav
     CHECK(analysis_text(razor::analyse_channels(*scripted, x)) == expected);
     CHECK(expected.find(" prunable\n") != std::string::npos);
   }
+}
+
+TEST_CASE("torchscript architecture: pruned by the channel slicer, slimmed, exported as its own code that Python runs") {
+  REQUIRE_MESSAGE(razor::test::python_has_torch(), "python3-torch is not installed (tools/bootstrap installs it)");
+  razor::test::TempDir dir("scripted_slim");
+  make_scripted_nets(dir, " --torchvision");
+  const at::Tensor x = at::randn({2, 3, 32, 32});
+  razor::estimators::FlopsEstimator flops;
+  for (const std::string name : {"tiny_scripted", "tiny_traced", "tv_resnet18", "tv_mobilenet_v2", "tv_shufflenet_v2_x0_5"}) {
+    CAPTURE(name);
+    auto net = build_scripted(dir.file(name + ".pt"));
+    const double full = flops.estimate(*net, {1, 3, 32, 32}).at("flops");
+    razor::ChannelSlicer slicer(*net, razor::analyse_channels(*net, x.narrow(0, 0, 1)).units);
+    REQUIRE_FALSE(slicer.units().empty());
+    // Every other channel of every unit: scattered slices (copies, not views), and depthwise
+    // convolutions with half their groups.
+    std::map<std::string, std::vector<std::int64_t>> keep;
+    for (const auto& u : slicer.units()) {
+      for (std::int64_t c = 0; c < u.channels; c += 2) keep[u.name].push_back(c);
+    }
+    slicer.keep(keep);
+    net->eval();
+    const at::Tensor masked = forward_no_grad(*net, x);  // a graph kept alive would pin the full shapes
+    const double masked_flops = flops.estimate(*net, {1, 3, 32, 32}).at("flops");
+    CHECK(masked_flops < 0.6 * full);
+    slicer.slim();
+    const at::Tensor slim = forward_no_grad(*net, x);
+    CHECK(max_abs_diff(slim, masked) <= 1e-4);  // the export gate's tolerance
+    CHECK(flops.estimate(*net, {1, 3, 32, 32}).at("flops") == masked_flops);
+    if (name == "tiny_scripted") {  // conv1 8 -> 4 channels: its weight and the Linear's columns
+      CHECK(net->named_parameters()["conv1.weight"].sizes() == at::IntArrayRef{4, 3, 3, 3});
+      CHECK(net->named_parameters()["head.2.weight"].sizes() == at::IntArrayRef{10, 4});
+    }
+
+    // Exported as the scripted module itself, with the narrowed tensors and sizes.
+    razor::ScriptPath path = razor::ScriptPath::source;
+    torch::jit::Module exported = razor::to_torchscript(*net, x, &path);
+    CHECK(path == razor::ScriptPath::script);
+    CHECK(max_abs_diff(exported.forward({x}).toTensor().detach(), slim) <= 1e-6);
+    const std::string file = dir.file(name + "_slim.pt");
+    razor::save_script_module(exported, file);
+    const razor::test::Output py = razor::test::run_command(
+        "/usr/bin/python3 " RAZOR_SOURCE_DIR "/tests/sdk/check_torchscript.py " + file + " " +
+        dir.write("x.pt", pickled(x)) + " " + dir.write("y.pt", pickled(slim)) + " --tolerance 1e-5");
+    CHECK_MESSAGE(py.exit_code == 0, py.text);
+    CHECK(max_abs_diff(forward_no_grad(*net, x), slim) <= 1e-6);  // the copy left the model as it was
+
+    // Still trainable at its new size.
+    net->train();
+    net->forward(x).square().mean().backward();
+    for (const auto& p : net->parameters()) CHECK(p.grad().sizes() == p.sizes());
+  }
+}
+
+TEST_CASE("torchscript architecture: taps at submodule paths, and units through a layer razor cannot slice") {
+  REQUIRE_MESSAGE(razor::test::python_has_torch(), "python3-torch is not installed (tools/bootstrap installs it)");
+  razor::test::TempDir dir("scripted_taps");
+  make_scripted_nets(dir);
+  const at::Tensor x = at::randn({2, 3, 16, 16});
+  auto net = build_scripted(dir.file("tiny_scripted.pt"));
+  auto* model = dynamic_cast<razor::models::TorchScriptModelImpl*>(net.get());
+  REQUIRE(model);
+  net->eval();
+  net->forward(x);  // the graphs have run before the tap is added
+  CHECK(razor::output_tap(*net) == "output");
+  auto bn1 = razor::attach_tap(*net, "bn1");
+  auto output = razor::attach_tap(*net, "output");
+  bn1->recording = output->recording = true;
+  const at::Tensor y = net->forward(x);
+  torch::jit::Module& script = model->script();
+  const at::Tensor expected =
+      script.attr("bn1").toModule().forward({script.attr("conv1").toModule().forward({x})}).toTensor();
+  REQUIRE(bn1->tensors.size() == 1);
+  CHECK(max_abs_diff(bn1->tensors[0], expected) <= 1e-6);
+  REQUIRE(output->tensors.size() == 1);
+  CHECK(output->tensors[0].is_same(y));
+  CHECK(razor::test::error_of([&] { razor::attach_tap(*net, "bn2"); }).find("no tap 'bn2'; did you mean 'bn1'?") == 0);
+  // The export leaves the taps out.
+  const torch::jit::Module exported = razor::to_torchscript(*net, x);
+  CHECK_FALSE(exported.attr("bn1").toModule().hasattr("_razor_tap"));
+
+  // A convolution of the network's own class: its channels are reported, not pruned.
+  auto own = build_scripted(dir.file("own_conv.pt"));
+  const auto analysis = razor::analyse_channels(*own, x.narrow(0, 0, 1));
+  REQUIRE_FALSE(analysis.units.empty());
+  CHECK(analysis.units[0].name == "conv1_(0, 8)_8");
+  CHECK_FALSE(analysis.units[0].prunable);
+  CHECK(analysis.units[0].why_not == "'conv1' is a OwnConv, not a layer the slicer can narrow");
 }

@@ -9,7 +9,7 @@
 
 namespace razor {
 
-inline constexpr std::uint32_t kSdkAbiVersion = 8;
+inline constexpr std::uint32_t kSdkAbiVersion = 9;
 
 #define RAZOR_STR2(x) #x
 #define RAZOR_STR(x) RAZOR_STR2(x)

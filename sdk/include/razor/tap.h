@@ -37,6 +37,8 @@ class RAZOR_API TapsImpl : public torch::nn::Module {
     return attached_ == 0 ? x : keep(name, x);
   }
   const std::vector<std::string>& names() const { return names_; }
+  /// Whether a recorder is attached to `name` (for a model whose taps cost something to feed).
+  bool attached(const std::string& name) const { return buffers_.count(name) > 0; }
   /// A new buffer fed by tap `name`; throws razor::Error if there is no such tap.
   std::shared_ptr<TapBuffer> attach(const std::string& name);
 

@@ -18,7 +18,8 @@ struct Module;
 
 namespace razor {
 
-/// Throws razor::Error naming the module path and type of a module it cannot write.
+/// A razor::ScriptBacked module's script_copy(). Otherwise throws razor::Error naming the module path
+/// and type of a module it cannot write.
 RAZOR_API torch::jit::Module to_torchscript(const torch::nn::Module& module);
 
 /// How to_torchscript(model, example) wrote a model.
@@ -26,11 +27,12 @@ enum class ScriptPath {
   source,  // every module's TorchScript source: shape-generic, control flow kept
   traced,  // the forward traced on the example: fixed to that call's control flow, and to any size
            // the C++ forward read as a number (check it at other batch sizes)
+  script,  // the model's own TorchScript module (razor::ScriptBacked), with its current tensors
 };
 
-/// to_torchscript(model) where every module has a source (the layers above, razor::Scriptable);
-/// otherwise the model's eval-mode forward traced on `example` [N, C, H, W], with the model's own
-/// module and tensor names. `path` (if given) says which. Throws razor::Error when neither works.
+/// A razor::ScriptBacked model's script_copy(); else to_torchscript(model) where every module has a
+/// source (the layers above, razor::Scriptable); otherwise the model's eval-mode forward traced on
+/// `example` [N, C, H, W], with the model's own module and tensor names. `path` (if given) says which. Throws razor::Error when neither works.
 RAZOR_API torch::jit::Module to_torchscript(Model& model, const at::Tensor& example, ScriptPath* path = nullptr);
 
 /// The tracing half of the above, for a model that has a source too (tests compare the two).

@@ -148,7 +148,7 @@ ExportReport run_export(const ExportSetup& s) {
     algorithm.model().eval();
     ScriptPath path = ScriptPath::source;
     scripted = to_torchscript(algorithm.model(), inputs, &path);
-    report.torchscript_path = path == ScriptPath::source ? "source" : "traced";
+    report.torchscript_path = path == ScriptPath::source ? "source" : path == ScriptPath::traced ? "traced" : "script";
     if (path == ScriptPath::traced) report.traced_batch_sizes = traced_batch_sizes(algorithm, *scripted, inputs);
     if (s.inference) {
       std::vector<at::Tensor> probes;

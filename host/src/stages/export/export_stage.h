@@ -43,7 +43,7 @@ struct ExportReport {
   double top1 = 0;                     // validation accuracy of the exported model
   double max_abs_diff_static = 0;      // supernet with the path vs fixed model
   double max_abs_diff_torchscript = -1;  // vs the TorchScript module reloaded (-1: not written)
-  std::string torchscript_path;           // "source" or "traced" (razor::ScriptPath)
+  std::string torchscript_path;           // "source", "traced" or "script" (razor::ScriptPath)
   std::vector<std::int64_t> traced_batch_sizes;  // traced: the batch sizes it was checked at
   double max_abs_diff_inference = -1;    // vs the inference module reloaded (-1: not written)
   LayoutChoice inference_layout;         // the inference module's memory layout, and why
