@@ -256,7 +256,11 @@ class Tracer {
 };
 
 Tracer::Tracer(const torch::nn::Module& model, const at::Tensor& input) : input_(input.unsafeGetTensorImpl()) {
-  for (const auto& item : model.named_modules()) {
+  // The model itself first (it may live on the stack: named_modules() would need its shared_ptr).
+  paths_.emplace_back();
+  types_.push_back(module_type_name(model));
+  kinds_.push_back(sliceable_kind(model));
+  for (const auto& item : model.named_modules("", /*include_self=*/false)) {
     paths_.push_back(item.key());
     types_.push_back(module_type_name(*item.value()));
     kinds_.push_back(sliceable_kind(*item.value()));
