@@ -7,6 +7,8 @@
 #include <cmath>
 #include <fstream>
 #include <regex>
+#include <string>
+#include <vector>
 
 #include "host_process.h"
 #include "razor_doctest.hpp"
@@ -156,6 +158,12 @@ val_interval = 3
   CHECK(trained.find("torchscript_path = \"script\"\n") != std::string::npos);
   CHECK(toml_number(trained, "top1") > 50);
   python_runs(root + "/train");
+  // Data parallel: two processes train the scripted network and export it.
+  auto parallel = run_host("launch --nproc 2 " + root + "/train.toml --work-dir " + root + "/train_dp --set train.epochs=1"
+                           " --set train.val_interval=1");
+  INFO(parallel.output);
+  CHECK(parallel.exit_code == 0);
+  CHECK(read_file(root + "/train_dp/export/report.toml").find("torchscript_path = \"script\"\n") != std::string::npos);
 
   // 2. L1 pruning of that file to half of every unit, fine-tuned, slimmed and exported.
   std::ofstream(root + "/prune.toml") << bases << R"([algorithm]
@@ -179,6 +187,9 @@ val_interval = 2
   CHECK(toml_number(pruned, "flops") < 0.45 * toml_number(pruned, "original_flops"));
   CHECK(toml_number(pruned, "max_abs_diff_static") <= 1e-4);
   python_runs(root + "/prune");
+  // Killed (at a checkpoint being written, and at random moments) and resumed: the same pruned export.
+  const std::vector<std::string> sets = {"--set", "runtime.checkpoint_interval=5"};
+  check_killed_run_matches("torchscript pruning", "run", root + "/prune.toml", sets, root + "/prune_kills", {3, 2030, 1, true});
 
   // 3. The pruned file as the student of the unpruned one (a TorchScript teacher), by config alone.
   std::ofstream(root + "/kd.toml") << bases << R"([algorithm]
