@@ -189,7 +189,10 @@ std::vector<std::array<std::string, 3>> results_to_compare(const std::string& di
     return s;
   };
   const auto before_speed = [](const std::string& t) { return t.substr(0, t.find("\ninference_layout")); };
-  std::vector<std::string> files{"subnet.toml", "export/subnet.toml", "export/check_output.pt"};
+  // A run with a search stage (it has search/) has its results there and in subnet.toml as well.
+  const bool searched = std::filesystem::is_directory(reference + "/search");
+  std::vector<std::string> files{"export/subnet.toml", "export/check_output.pt"};
+  if (searched) files.push_back("subnet.toml");
   if (std::filesystem::is_directory(reference + "/search/subnets"))
     for (const auto& e : std::filesystem::directory_iterator(reference + "/search/subnets"))
       files.push_back("search/subnets/" + e.path().filename().string());
@@ -197,7 +200,7 @@ std::vector<std::array<std::string, 3>> results_to_compare(const std::string& di
   out.push_back({"export/report.toml", before_speed(read_file(dir + "/export/report.toml")),
                  before_speed(read_file(reference + "/export/report.toml"))});
   for (const char* type : {"\"type\":\"val\"", "\"type\":\"search\""})
-    out.push_back({type, joined(lines_of(dir + "/metrics.jsonl", type)), joined(lines_of(reference + "/metrics.jsonl", type))});
+    if (searched || std::string(type) != "\"type\":\"search\"") out.push_back({type, joined(lines_of(dir + "/metrics.jsonl", type)), joined(lines_of(reference + "/metrics.jsonl", type))});
   return out;
 }
 

@@ -61,8 +61,8 @@ KillReport kill_and_resume(const std::vector<std::string>& args, const std::stri
                            const KillPlan& plan, const std::string& log);
 
 /// The results of two runs of the same config that must be equal, as (what, this run's, the other's):
-/// subnet files, export/check_output.pt, export/report.toml up to its timings, and the val and search
-/// records of metrics.jsonl.
+/// subnet files, export/check_output.pt, export/report.toml up to its timings, and the val records of
+/// metrics.jsonl; for a run with a search stage (`reference` has search/), its search records too.
 std::vector<std::array<std::string, 3>> results_to_compare(const std::string& dir, const std::string& reference);
 
 /// A pipeline survives being killed: runs `razor-host COMMAND CONFIG SETS` once to the end in ROOT/ref

@@ -32,6 +32,28 @@ TEST_CASE("extends merges deeply, later wins, arrays replace; --set overrides") 
   CHECK(where_of(*doc->root.at_path("train.epochs").node(), "") == dir.path.string() + "/_base_/b.toml:2:10");
 }
 
+TEST_CASE("_delete_ = true replaces the base's table instead of merging into it") {
+  TempDir dir("cfg");
+  dir.write("base.toml", "[model]\ntype = 'resnet'\nwidths = [8]\n[model.head]\nbias = true\n[train]\nepochs = 5\n");
+  const auto swap = dir.write("swap.toml", "extends = 'base.toml'\n[model]\n_delete_ = true\ntype = 'torchscript'\n"
+                                           "[train]\n_delete_ = false\nval_interval = 1\n");
+  auto doc = load_config(swap);
+  const toml::table& model = *doc->root["model"].as_table();
+  CHECK(model.size() == 1);  // widths and head are gone
+  CHECK(doc->root.at_path("model.type").value<std::string>() == "torchscript");
+  CHECK(doc->root.at_path("train.epochs").value<std::int64_t>() == 5);  // false: merged
+  CHECK_FALSE(doc->root.at_path("train._delete_"));
+  // Through --set too, and a table without a base keeps no flag.
+  doc = load_config(dir.file("base.toml"), {"model={_delete_=true, type='mlp'}", "extra={_delete_=true, a={_delete_=true}}"});
+  CHECK(doc->root["model"].as_table()->size() == 1);
+  CHECK(doc->root.at_path("model.type").value<std::string>() == "mlp");
+  CHECK(doc->root.at_path("extra").as_table()->size() == 1);
+  CHECK(doc->root.at_path("extra.a").as_table()->empty());
+  const auto bad = dir.write("bad.toml", "extends = 'base.toml'\n[model]\n_delete_ = 'yes'\n");
+  CHECK(error_of([&] { load_config(bad); }) ==
+        bad + ":3:12: _delete_: expected true (replace the base's table) or false, got string");
+}
+
 TEST_CASE("typed reads: declared defaults, required keys, wrong types, unread keys") {
   TempDir dir("cfg");
   const auto file = dir.write("c.toml", "[train]\nepochs = 'ten'\nepocs = 3\nlr = 0.1\n");

@@ -79,12 +79,44 @@ toml::table load_recursive(const std::string& file, const std::string& reference
 
 }  // namespace
 
+namespace {
+
+/// Reads and removes a table's `_delete_` key: true when the table is to replace the base's.
+bool take_delete_flag(toml::table& table) {
+  const toml::node* flag = table.get("_delete_");
+  if (!flag) return false;
+  const auto* on = flag->as_boolean();
+  if (!on) {
+    throw ConfigError(fmt::format("{}: _delete_: expected true (replace the base's table) or false, got {}",
+                                  where_of(*flag, "_delete_"), type_name(*flag)));
+  }
+  const bool replace = on->get();
+  table.erase("_delete_");
+  return replace;
+}
+
+/// Removes `_delete_` from the tables inside a table that merges into nothing.
+void drop_delete_flags(toml::table& table) {
+  for (auto&& [key, value] : table) {
+    if (auto* inner = value.as_table()) {
+      take_delete_flag(*inner);
+      drop_delete_flags(*inner);
+    }
+  }
+}
+
+}  // namespace
+
 void merge_into(toml::table& base, toml::table&& overlay) {
   for (auto&& [key, value] : overlay) {
     toml::node* existing = base.get(key.str());
-    if (existing && existing->is_table() && value.is_table()) {
-      merge_into(*existing->as_table(), std::move(*value.as_table()));
-      continue;
+    if (auto* table = value.as_table()) {
+      const bool replace = take_delete_flag(*table);
+      if (existing && existing->is_table() && !replace) {
+        merge_into(*existing->as_table(), std::move(*table));
+        continue;
+      }
+      drop_delete_flags(*table);
     }
     const std::string k(key.str());
     value.visit([&](auto&& typed) { base.insert_or_assign(k, std::move(typed)); });
@@ -129,12 +161,9 @@ void apply_override(toml::table& root, const std::string& assignment) {
   }
   const std::string last = dotted.substr(start);
   if (last.empty()) throw ConfigError(fmt::format("{}: empty key in '{}'", where, dotted));
-  toml::node* existing = table->get(last);
-  if (existing && existing->is_table() && value->is_table()) {
-    merge_into(*existing->as_table(), std::move(*value->as_table()));
-  } else {
-    value->visit([&](auto&& typed) { table->insert_or_assign(last, std::move(typed)); });
-  }
+  toml::table assigned;  // merged as a one-key file would be (tables merge, `_delete_` replaces)
+  value->visit([&](auto&& typed) { assigned.insert_or_assign(last, std::move(typed)); });
+  merge_into(*table, std::move(assigned));
 }
 
 std::shared_ptr<ConfigDocument> load_config(const std::string& file,

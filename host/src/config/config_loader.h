@@ -13,8 +13,9 @@ namespace razor::host {
 std::shared_ptr<ConfigDocument> load_config(const std::string& file,
                                             const std::vector<std::string>& overrides = {});
 
-/// Merges `overlay` into `base`: tables merge recursively, anything else replaces. Moves nodes so
-/// their source positions survive.
+/// Merges `overlay` into `base`: tables merge recursively, anything else replaces, and a table with
+/// `_delete_ = true` replaces the base's table of its key (mmengine's rule; the key is removed).
+/// Moves nodes so their source positions survive.
 void merge_into(toml::table& base, toml::table&& overlay);
 
 /// Applies one "dotted.key=toml-value" override.
