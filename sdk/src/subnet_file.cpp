@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 
 #include "razor/errors.h"
+#include "razor/toml_text.h"
 #include "razor/subnet_file.h"
 
 namespace razor {
@@ -51,8 +52,9 @@ void save_subnet(const std::string& path, const Subnet& subnet) {
 Subnet load_subnet(const std::string& path, const std::vector<SearchGroup>& space) {
   if (!std::filesystem::is_regular_file(path)) throw ConfigError(fmt::format("{}: subnet file does not exist", path));
   toml::table doc;
+  const std::string text = read_toml_text(path);
   try {
-    doc = toml::parse_file(path);
+    doc = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
     throw ConfigError(fmt::format("{}: {}", at(path, e.source()), e.description()));
   }

@@ -164,9 +164,16 @@ TEST_CASE("a busy work dir refuses a second run; SIGTERM stops the first with a 
   std::string bytes = read_file(checkpoint);
   bytes[bytes.size() / 2] ^= 0x10;
   std::ofstream(checkpoint, std::ios::binary | std::ios::trunc) << bytes;
-  auto damaged = run_host("run " + kBaseline + " --work-dir " + dir + " --resume --set train.epochs=1");
-  CHECK(damaged.exit_code == 1);
-  CHECK(damaged.output.find("error: " + checkpoint + ": damaged checkpoint: its SHA-256 does not match the one written with it\n") !=
-        std::string::npos);
+  const std::string config = read_file(dir + "/config.toml"), log_before = read_file(dir + "/log.txt");
+  const std::string previous = read_file(dir + "/config.previous.toml");  // from the resume above (another epochs)
+  for (int attempt = 0; attempt < 2; ++attempt) {  // twice: a failed try must not lose the run's config
+    auto damaged = run_host("run " + kBaseline + " --work-dir " + dir + " --resume --set train.epochs=2");
+    CHECK(damaged.exit_code == 1);
+    CHECK(damaged.output == "error: " + checkpoint + ": damaged checkpoint: its SHA-256 does not match the one written with it\n");
+  }
+  // Nothing changed: the config, the one before it, the log.
+  CHECK(read_file(dir + "/config.toml") == config);
+  CHECK(read_file(dir + "/config.previous.toml") == previous);
+  CHECK(read_file(dir + "/log.txt") == log_before);
   fs::remove_all(root);
 }

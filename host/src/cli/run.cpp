@@ -30,6 +30,7 @@
 #include "razor/model_weights.h"
 #include "razor/torchscript_export.h"
 #include "base/atomic_file.h"
+#include "base/sealed_file.h"
 #include "session/data_setup.h"
 #include "base/logging.h"
 #include "razor/searcher.h"
@@ -280,6 +281,24 @@ void RunPlan::check_model_exports() const {
 }
 
 // Phase 2: the work dir, locked, with the composed config and the log file (rank 0 only: `writes`).
+// Writes the composed config as the work dir's config.toml; resuming with another one keeps the old
+// one as config.previous.toml and says so.
+void record_config(const RunPlan& plan, const std::string& work_dir, bool resumed) {
+  std::ostringstream composed;
+  composed << plan.session.document()->root << '\n';
+  const std::string config_file = work_dir + "/config.toml";
+  if (resumed && fs::exists(config_file)) {
+    std::ifstream before(config_file);
+    const std::string previous((std::istreambuf_iterator<char>(before)), std::istreambuf_iterator<char>());
+    if (previous != composed.str()) {
+      plan.session.settings().logger->warn("warning: the config differs from the one this work dir was started with; "
+                                           "resuming with the new one (the old one is kept as config.previous.toml)");
+      write_file_atomically(work_dir + "/config.previous.toml", previous);
+    }
+  }
+  write_file_atomically(config_file, composed.str());
+}
+
 std::string open_work_dir(const RunOptions& options, const RunPlan& plan, bool writes,
                           std::optional<WorkDirLock>& lock) {
   const std::string work_dir =
@@ -289,24 +308,13 @@ std::string open_work_dir(const RunOptions& options, const RunPlan& plan, bool w
   if (options.resume && !fs::exists(work_dir + "/checkpoints/latest.pt") && !fs::exists(work_dir + "/search/state.pt")) {
     throw Error(fmt::format("--resume: {}/checkpoints/latest.pt does not exist", work_dir));
   }
-  std::ostringstream composed;
-  composed << plan.session.document()->root << '\n';
-  const std::string config_file = work_dir + "/config.toml";
-  auto& logger = *plan.session.settings().logger;
+  // A damaged checkpoint is refused before anything in the work dir changes.
+  if (options.resume && fs::exists(work_dir + "/checkpoints/latest.pt")) read_sealed(work_dir + "/checkpoints/latest.pt", "checkpoint");
   if (!writes) return work_dir;
   fs::create_directories(work_dir);
   if (!lock) lock.emplace(work_dir);  // before anything in it is written
-  add_file_log(logger, work_dir + "/log.txt", options.resume);
-  if (options.resume) {
-    std::ifstream before(config_file);
-    const std::string previous((std::istreambuf_iterator<char>(before)), std::istreambuf_iterator<char>());
-    if (fs::exists(config_file) && previous != composed.str()) {
-      logger.warn("warning: the config differs from the one this work dir was started with; "
-                  "resuming with the new one (the old one is kept as config.previous.toml)");
-      write_file_atomically(work_dir + "/config.previous.toml", previous);
-    }
-  }
-  write_file_atomically(config_file, composed.str());
+  add_file_log(*plan.session.settings().logger, work_dir + "/log.txt", options.resume);
+  if (!options.resume) record_config(plan, work_dir, false);  // a resumed run's, once its checkpoint has loaded
   return work_dir;
 }
 
@@ -357,6 +365,9 @@ void run_stages(const RunOptions& options, RunPlan& p, const std::string& work_d
     setup.bucket_bytes = static_cast<std::int64_t>(p.dist.bucket_mb * (1 << 20));
     trainer.emplace(std::move(setup));
     if (options.resume && fs::exists(work_dir + "/checkpoints/latest.pt")) trainer->resume();
+  }
+  if (writes && options.resume) record_config(p, work_dir, true);  // the checkpoint has loaded
+  if (trainer) {
     trainer->run();
     if (writes) {
       save_weights(p.algorithm->model(), work_dir + "/model.pt");
@@ -453,7 +464,8 @@ void run_command(const RunOptions& options) {
 void add_run_options(CLI::App* cmd, RunOptions& run) {
   cmd->add_option("config", run.config, "TOML config file")->required();
   cmd->add_option("--set", run.overrides, "override a value in TOML syntax: --set train.epochs=3");
-  cmd->add_option("--work-dir", run.work_dir, "output folder (default work_dirs/<config name>)");
+  cmd->add_option("--work-dir", run.work_dir, "output folder (default work_dirs/<config name>)")
+      ->check([](const std::string& dir) { return dir.empty() ? std::string("expected a folder, got an empty name") : std::string(); });
   cmd->add_flag("--resume", run.resume, "continue from the work dir's latest checkpoint");
   cmd->add_option("--device", run.device, "cpu, cuda or cuda:N (overrides runtime.device)");
 }

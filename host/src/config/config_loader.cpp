@@ -7,20 +7,24 @@
 #include <fmt/format.h>
 
 #include "razor/errors.h"
+#include "razor/toml_text.h"
 
 namespace fs = std::filesystem;
 
 namespace razor::host {
 namespace {
 
+constexpr std::size_t kMaxExtendsDepth = 64;
+
 toml::table parse_file(const std::string& file, const std::string& referenced_at) {
   std::error_code ec;
-  if (!fs::is_regular_file(file, ec)) {
+  if (!fs::exists(file, ec)) {
     if (referenced_at.empty()) throw ConfigError(fmt::format("{}: config file not found", file));
     throw ConfigError(fmt::format("{}: config file not found: {}", referenced_at, file));
   }
+  const std::string text = read_toml_text(file);  // bounded: not a FIFO, not too large, not too deep
   try {
-    return toml::parse_file(file);
+    return toml::parse(text, file);
   } catch (const toml::parse_error& e) {
     throw ConfigError(fmt::format("{}:{}:{}: syntax error: {}", file, e.source().begin.line,
                                   e.source().begin.column, e.description()));
@@ -65,8 +69,11 @@ toml::table load_recursive(const std::string& file, const std::string& reference
         throw ConfigError(fmt::format("{}: extends: cycle: {}{}", parent_at, cycle,
                                       fs::path(parent_canonical).filename().string()));
       }
-      if (!fs::is_regular_file(parent, ec)) {
+      if (!fs::exists(parent, ec)) {
         throw ConfigError(fmt::format("{}: extends: file not found: {}", parent_at, parent));
+      }
+      if (chain.size() >= kMaxExtendsDepth) {  // each level is a recursion: a long chain would exhaust the stack
+        throw ConfigError(fmt::format("{}: extends: more than {} files deep", parent_at, kMaxExtendsDepth));
       }
       merge_into(composed, load_recursive(parent, parent_at, chain));
     }

@@ -37,5 +37,6 @@
 #include "razor/state_archive.h"
 #include "razor/subnet_file.h"
 #include "razor/tap.h"
+#include "razor/toml_text.h"
 #include "razor/torchscript_export.h"
 #include "razor/transform.h"
