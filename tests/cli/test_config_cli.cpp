@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <sys/stat.h>
+
 #include <ATen/Context.h>
 
 #include "host_process.h"
@@ -49,6 +51,39 @@ TEST_CASE("bad-config corpus: one exact line, exit code 2, nothing written") {
     CHECK(cuda.output == "error: --device cuda: CUDA is not available in this LibTorch build or machine\n");
     CHECK_FALSE(fs::exists(work + "/x"));
   }
+  fs::remove_all(work);
+}
+
+TEST_CASE("hostile command lines (tests/hostile/cli): one exact line, exit code 2, nothing written") {
+  // expected.tsv: "<arguments as a shell reads them>\t<the error line>".
+  std::ifstream in(std::string(RAZOR_SOURCE_DIR) + "/tests/hostile/cli/expected.tsv");
+  const std::string work = temp_dir("hostile_cli");
+  int cases = 0;
+  for (std::string line; std::getline(in, line); ++cases) {
+    const auto tab = line.find('\t');
+    REQUIRE(tab != std::string::npos);
+    const std::string args = line.substr(0, tab);
+    INFO(args);
+    // run_host runs in the source folder: a run that wrongly started would write work_dirs/ there.
+    auto r = run_host(args);
+    CHECK(r.exit_code == 2);
+    CHECK(r.output == line.substr(tab + 1) + "\n");
+  }
+  CHECK(cases >= 12);
+  CHECK_FALSE(fs::exists(std::string(RAZOR_SOURCE_DIR) + "/work_dirs/resnet_digits"));
+
+  // Not regular files: a FIFO (it would block a reader), and a chain of extends longer than 64 files.
+  const std::string fifo = work + "/fifo.toml";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  auto r = run_host("run " + fifo + " --work-dir " + work + "/x");
+  CHECK(r.exit_code == 2);
+  CHECK(r.output == "error: " + fifo + ": not a regular file\n");
+  for (int i = 0; i < 70; ++i) std::ofstream(work + "/c" + std::to_string(i) + ".toml") << "extends = 'c" << i + 1 << ".toml'\n";
+  std::ofstream(work + "/c70.toml") << "[train]\nepochs = 1\n";
+  r = run_host("run " + work + "/c0.toml --work-dir " + work + "/x");
+  CHECK(r.exit_code == 2);
+  CHECK(r.output == "error: " + work + "/c63.toml:1:11: extends: more than 64 files deep\n");
+  CHECK_FALSE(fs::exists(work + "/x"));
   fs::remove_all(work);
 }
 

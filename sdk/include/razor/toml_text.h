@@ -9,7 +9,8 @@
 
 namespace razor {
 
-/// The deepest nesting of tables (header dots + inline tables + key dots) a TOML file may have.
+/// The deepest nesting a TOML file may have, counted as the last header's dots + open inline tables +
+/// the dots of a key.
 inline constexpr int kMaxTomlNesting = 256;
 
 /// The whole text of a TOML file. Throws razor::ConfigError naming the file when it is not a regular
