@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "razor/errors.h"
+#include "razor/zip_check.h"
 
 namespace razor::distill {
 namespace {
@@ -32,7 +33,10 @@ TorchScriptTeacherImpl::TorchScriptTeacherImpl(const std::string& path, const st
                                                c10::Device device)
     : path_(path) {
   try {
+    check_zip_archive(path);  // LibTorch's reader trusts the archive's offsets
     module_ = torch::jit::load(path, device);
+  } catch (const Error& e) {
+    throw Error(fmt::format("{}: {}", path, e.what()));
   } catch (const std::exception& e) {
     const std::string what = e.what();
     throw Error(fmt::format("{}: not a loadable TorchScript file: {}", path, what.substr(0, what.find('\n'))));

@@ -19,6 +19,7 @@
 
 #include "pickle_reader.h"
 #include "razor/errors.h"
+#include "razor/zip_check.h"
 #include "razor/model_weights.h"
 
 namespace razor {
@@ -188,6 +189,7 @@ StateDict read_state_dict(const std::string& path) {
       throw Error("it is in torch.save's legacy format (PyTorch < 1.6): load it in Python and torch.save it again");
     if (magic != std::string("PK\x03\x04", 4))
       throw Error("not a PyTorch or razor weights file (it is not a zip archive)");
+    check_zip_archive(path);
     if (!tail_holds(path, "version"))
       throw Error("a zip archive without the records torch.save writes (no version, no data.pkl)");
     std::unique_ptr<caffe2::serialize::PyTorchStreamReader> opened;

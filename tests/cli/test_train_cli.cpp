@@ -79,6 +79,15 @@ TEST_CASE("baseline digits run; kill and resume is bit-identical") {
   CHECK(number_after(val.back(), "top5") >= top1);
   CHECK(lines_of(ref + "/log.txt", "threads").size() == 1);
 
+  // Run again into the same work dir without --resume: refused, the run's files left as they were.
+  const std::string log_before = read_file(ref + "/log.txt"), metrics_before = read_file(ref + "/metrics.jsonl");
+  auto again = run_host("run " + kBaseline + " --work-dir " + ref);
+  CHECK(again.exit_code == 2);
+  CHECK(again.output == "error: " + ref + ": holds a run already (its checkpoints/latest.pt); continue it with --resume, "
+                        "or choose another --work-dir\n");
+  CHECK(read_file(ref + "/log.txt") == log_before);
+  CHECK(read_file(ref + "/metrics.jsonl") == metrics_before);
+
   // Same config, checkpoints every 7 steps; killed (SIGKILL) as soon as the first one lands.
   const std::string killed = root + "/killed";
   const pid_t pid = spawn_host({"run", kBaseline, "--work-dir", killed, "--set", "runtime.checkpoint_interval=7"},
@@ -121,6 +130,8 @@ TEST_CASE("baseline digits run; kill and resume is bit-identical") {
   CHECK(stop_log.find("stopped: SIGINT during training: checkpoint " + stopped + "/checkpoints/latest.pt written at epoch ") !=
         std::string::npos);
   CHECK_FALSE(fs::exists(stopped + "/model.pt"));
+  // The line that ends the run is in its log too.
+  CHECK(read_file(stopped + "/log.txt").find("stopped: SIGINT during training: checkpoint " + stopped) != std::string::npos);
   auto continued = run_host("run " + kBaseline + " --work-dir " + stopped + " --resume");
   REQUIRE(continued.exit_code == 0);
   torch::serialize::InputArchive c;

@@ -1,5 +1,6 @@
 #include "base/logging.h"
 
+#include <c10/util/Exception.h>
 #include <fmt/format.h>
 
 #include <spdlog/sinks/basic_file_sink.h>
@@ -35,6 +36,30 @@ void add_file_log(spdlog::logger& logger, const std::string& file, bool append) 
   }
   sinks.push_back(sink);
   logger.flush_on(spdlog::level::info);
+}
+
+void log_to_file(spdlog::logger& logger, const std::string& line) {
+  for (const auto& sink : logger.sinks()) {
+    if (auto file = std::dynamic_pointer_cast<spdlog::sinks::basic_file_sink_mt>(sink)) {
+      file->log(spdlog::details::log_msg(logger.name(), spdlog::level::err, line));
+      file->flush();
+    }
+  }
+}
+
+std::string error_line(const std::exception& e) {
+  const auto* c10 = dynamic_cast<const c10::Error*>(&e);
+  const std::string message = c10 ? c10->what_without_backtrace() : e.what();
+  std::string line = message.substr(0, message.find('\n'));
+  if (line.find("failed in the TorchScript interpreter") != std::string::npos) {
+    const auto end = message.find_last_not_of("\n ");
+    if (end != std::string::npos) {
+      const auto start = message.rfind('\n', end);
+      const auto from = start == std::string::npos ? 0 : start + 1;
+      line += " " + message.substr(from, end - from + 1);
+    }
+  }
+  return line;
 }
 
 std::string si_text(double v) {

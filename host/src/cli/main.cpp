@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "base/logging.h"
 #include "base/stop_request.h"
 #include "cli/verbs.h"
 #include "razor/closest_match.h"
@@ -19,26 +20,13 @@
 namespace {
 
 using namespace razor::host::cli;
+using razor::host::error_line;
 
 constexpr AddVerb kVerbs[] = {add_run,   add_launch, add_eval,    add_flops,         add_plugins,    add_config,
                               add_space, add_units,  add_latency, add_latency_table, add_new_plugin, add_version};
 
-// The first line of a message; for LibTorch's TorchScript interpreter, whose first line only says that
-// something failed, with the line that says what (its last).
-std::string one_line(const std::string& message) {
-  std::string line = message.substr(0, message.find('\n'));
-  if (line.find("failed in the TorchScript interpreter") != std::string::npos) {
-    const auto end = message.find_last_not_of("\n ");
-    if (end != std::string::npos) {
-      const auto start = message.rfind('\n', end);
-      line += " " + message.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
-    }
-  }
-  return line;
-}
-
-int fail(int code, const std::string& message) {
-  std::cerr << "error: " << one_line(message) << std::endl;
+int fail(int code, const std::string& line) {
+  std::cerr << "error: " << line << std::endl;
   return code;
 }
 
@@ -78,14 +66,10 @@ int main(int argc, char** argv) {
     std::cerr << "stopped: " << e.what() << std::endl;
     return 128 + e.signal();
   } catch (const razor::ConfigError& e) {
-    return fail(2, e.what());
+    return fail(2, error_line(e));
   } catch (const razor::PluginError& e) {
-    return fail(3, e.what());
-  } catch (const razor::Error& e) {
-    return fail(1, e.what());
-  } catch (const c10::Error& e) {
-    return fail(1, e.what_without_backtrace());
-  } catch (const std::exception& e) {
-    return fail(1, e.what());
+    return fail(3, error_line(e));
+  } catch (const std::exception& e) {  // razor::Error, LibTorch's c10::Error, the standard library's
+    return fail(1, error_line(e));
   }
 }

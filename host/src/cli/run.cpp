@@ -305,6 +305,16 @@ std::string open_work_dir(const RunOptions& options, const RunPlan& plan, bool w
       options.work_dir.empty() ? "work_dirs/" + fs::path(options.config).stem().string() : options.work_dir;
   // A work dir another run is using is refused first (that run may not have checkpointed yet).
   if (writes && fs::is_directory(work_dir)) lock.emplace(work_dir);
+  // A run that saved something is not overwritten by accident (its log and metrics would be truncated);
+  // one that died before saving anything starts over.
+  if (writes && !options.resume) {
+    for (const char* file : {"checkpoints/latest.pt", "model.pt", "search/state.pt", "export/report.toml"}) {
+      if (fs::exists(work_dir + "/" + file)) {
+        throw ConfigError(fmt::format("{}: holds a run already (its {}); continue it with --resume, or choose another "
+                                      "--work-dir", work_dir, file));
+      }
+    }
+  }
   if (options.resume && !fs::exists(work_dir + "/checkpoints/latest.pt") && !fs::exists(work_dir + "/search/state.pt")) {
     throw Error(fmt::format("--resume: {}/checkpoints/latest.pt does not exist", work_dir));
   }
@@ -454,11 +464,20 @@ void run_command(const RunOptions& options) {
   std::optional<WorkDirLock> lock;
   const std::string work_dir = open_work_dir(options, plan, writes, lock);
   at::set_num_threads(static_cast<int>(plan.threads));
-  log_start(options, plan, work_dir, group.get());
-
-  // 3. The stages.
-  stages_begin();  // a stop signal is now a request the stages honour
-  run_stages(options, plan, work_dir, writes, group.get());
+  auto& log = *plan.session.settings().logger;
+  // What ends the run is printed by main; the log file gets the same line.
+  try {
+    log_start(options, plan, work_dir, group.get());
+    // 3. The stages.
+    stages_begin();  // a stop signal is now a request the stages honour
+    run_stages(options, plan, work_dir, writes, group.get());
+  } catch (const Interrupted& e) {
+    log_to_file(log, fmt::format("stopped: {}", e.what()));
+    throw;
+  } catch (const std::exception& e) {
+    log_to_file(log, "error: " + error_line(e));
+    throw;
+  }
 }
 
 void add_run_options(CLI::App* cmd, RunOptions& run) {

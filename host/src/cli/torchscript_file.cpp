@@ -6,6 +6,7 @@
 #include <torch/csrc/jit/serialization/import.h>
 
 #include "razor/errors.h"
+#include "razor/zip_check.h"
 #include "stages/export/input_record.h"
 
 namespace razor::host {
@@ -15,7 +16,10 @@ bool is_torchscript_target(const std::string& path) { return std::filesystem::pa
 torch::jit::Module load_torchscript_file(const std::string& verb, const std::string& path) {
   torch::jit::Module m;
   try {
+    check_zip_archive(path);  // LibTorch's reader trusts the archive's offsets
     m = torch::jit::load(path, c10::Device(c10::kCPU));
+  } catch (const Error& e) {
+    throw Error(fmt::format("{}: {}: {}", verb, path, e.what()));
   } catch (const c10::Error& e) {
     const std::string what = e.what_without_backtrace();
     throw Error(fmt::format("{}: {} is not a TorchScript file LibTorch can load: {}", verb, path,

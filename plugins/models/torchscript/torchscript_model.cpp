@@ -10,6 +10,7 @@
 
 #include "razor/errors.h"
 #include "razor/sliceable_layer.h"
+#include "razor/zip_check.h"
 #include "torchscript/script_surgery.h"
 
 namespace razor::models {
@@ -106,7 +107,10 @@ torch::jit::Module load_script(const std::string& file, c10::Device device) {
   if (!std::filesystem::is_regular_file(file)) throw Error(fmt::format("{}: no such file", file));
   torch::jit::Module script;
   try {
+    check_zip_archive(file);  // LibTorch's reader trusts the archive's offsets
     script = torch::jit::load(file, device);
+  } catch (const Error& e) {
+    throw Error(fmt::format("{}: {}", file, e.what()));
   } catch (const std::exception& e) {
     const std::string what = e.what();
     throw Error(fmt::format("{}: not a TorchScript file LibTorch can load: {}", file, what.substr(0, what.find('\n'))));

@@ -40,3 +40,4 @@
 #include "razor/toml_text.h"
 #include "razor/torchscript_export.h"
 #include "razor/transform.h"
+#include "razor/zip_check.h"
