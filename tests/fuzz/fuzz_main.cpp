@@ -18,7 +18,7 @@ const FuzzTarget* g_target = nullptr;
 
 const FuzzTarget* const kTargets[] = {&config_target(), &subnet_target(), &idx_target(),
                                       &cifar_target(),  &checkpoint_target(), &archive_target(),
-                                      &plugin_target(),  &picture_target(), &state_dict_target()};
+                                      &plugin_target(),  &picture_target(), &state_dict_target(), &zip_target()};
 
 [[noreturn]] void usage(const char* why) {
   std::fprintf(stderr, "razor_fuzz: %s; set RAZOR_FUZZ_TARGET to one of:\n", why);

@@ -29,6 +29,7 @@ const FuzzTarget& archive_target();
 const FuzzTarget& plugin_target();
 const FuzzTarget& picture_target();
 const FuzzTarget& state_dict_target();
+const FuzzTarget& zip_target();
 
 /// A folder of this process for the files a target writes (removed at exit).
 const std::string& scratch_dir();

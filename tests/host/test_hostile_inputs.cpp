@@ -1,4 +1,4 @@
-// The hostile-input corpus (tests/hostile): broken subnet files, data files and checkpoints, each with its
+// The hostile-input corpus (tests/hostile): broken subnet files, data files, weights files and checkpoints, each with its
 // exact expected one-line error in its folder's expected.tsv ("<case>\t<message>", {path} standing for the
 // case's own path). Broken configs live in tests/configs/bad and hostile plugins in tests/fixtures; both
 // are run through razor-host by test_cli.
@@ -9,6 +9,7 @@
 #include "cifar10_dataset.h"
 #include "idx_dataset.h"
 #include "razor/model_weights.h"
+#include "razor/state_dict.h"
 #include "razor/subnet_file.h"
 #include "razor_doctest.hpp"
 #include "test_support.hpp"
@@ -73,6 +74,15 @@ TEST_CASE("hostile IDX and CIFAR-10 files: one exact line each") {
     const std::string dir = kCorpus + "data/cifar/" + name;
     CAPTURE(name);
     CHECK(test::error_of([&] { core::Cifar10Dataset(dir).load(Split::test); }) == expected_for(message, dir));
+  }
+}
+
+TEST_CASE("hostile weights files (zip archives damaged where LibTorch's reader would trust them): one exact line each") {
+  for (const auto& [case_name, case_message] : cases("weights")) {
+    const std::string name = case_name, message = case_message;  // clang: lambdas cannot capture bindings
+    const std::string path = kCorpus + "weights/" + name;
+    CAPTURE(name);
+    CHECK(test::error_of([&] { read_state_dict(path); }) == expected_for(message, path));
   }
 }
 
