@@ -61,7 +61,8 @@ KillReport kill_and_resume(const std::vector<std::string>& args, const std::stri
                            const KillPlan& plan, const std::string& log);
 
 /// The results of two runs of the same config that must be equal, as (what, this run's, the other's):
-/// subnet files, export/check_output.pt, export/report.toml up to its timings, and the val records of
+/// subnet files, export/check_output.pt, export/report.toml up to its timed parts (the inference layout and
+/// its difference), and the val records of
 /// metrics.jsonl; for a run with a search stage (`reference` has search/), its search records too.
 std::vector<std::array<std::string, 3>> results_to_compare(const std::string& dir, const std::string& reference);
 
