@@ -6,7 +6,11 @@ namespace razor::host {
 
 std::string where_of(const toml::node& node, const std::string& fallback) {
   const auto& src = node.source();
-  if (!src.path || src.begin.line == 0) return fallback;
+  if (!src.path || src.begin.line == 0) {
+    // A table --set made on the way to its value (`--set new.key=1`) has no place: its first value's.
+    if (const auto* table = node.as_table(); table && !table->empty()) return where_of(table->cbegin()->second, fallback);
+    return fallback;
+  }
   if (src.path->rfind("--set ", 0) == 0) return *src.path;
   return fmt::format("{}:{}:{}", *src.path, src.begin.line, src.begin.column);
 }
