@@ -33,13 +33,16 @@ struct Fd {
 };
 
 std::string read_plain(const std::string& path, std::size_t limit) {
-  Fd file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  // Non-blocking: opening a FIFO would wait for a writer. Only regular files are read (a FIFO blocks,
+  // a device such as /dev/zero never ends).
+  Fd file{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)};
   if (file.fd < 0) fail_errno(path, "cannot open", errno);
   struct stat st {};
   if (::fstat(file.fd, &st) != 0) fail_errno(path, "cannot stat", errno);
   if (S_ISDIR(st.st_mode)) fail_errno(path, "cannot open", EISDIR);
+  if (!S_ISREG(st.st_mode)) fail(path, "not a regular file (a FIFO, a device or a socket)");
   std::string bytes;
-  if (S_ISREG(st.st_mode)) bytes.reserve(std::min(limit, static_cast<std::size_t>(st.st_size)));
+  bytes.reserve(std::min(limit, static_cast<std::size_t>(st.st_size)));
   char buffer[1 << 16];
   while (bytes.size() < limit) {
     const ssize_t got = ::read(file.fd, buffer, std::min(sizeof buffer, limit - bytes.size()));

@@ -48,6 +48,8 @@ ImagesHeader check_images_header(const unsigned char* p, std::size_t available, 
 
 // A readable header prefix of a plain or gzipped file, without reading the rest; nullopt on failure.
 std::optional<std::string> peek(const std::string& path, std::size_t size) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;  // a FIFO would block gzopen
   gzFile file = gzopen(path.c_str(), "rb");  // zlib reads plain files transparently
   if (!file) return std::nullopt;
   std::string bytes(size, '\0');

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <map>
 
+#include <sys/stat.h>
+
 #include "cifar10_dataset.h"
 #include "idx_dataset.h"
 #include "razor/model_weights.h"
@@ -75,6 +77,20 @@ TEST_CASE("hostile IDX and CIFAR-10 files: one exact line each") {
     CAPTURE(name);
     CHECK(test::error_of([&] { core::Cifar10Dataset(dir).load(Split::test); }) == expected_for(message, dir));
   }
+}
+
+TEST_CASE("data files that are not regular files (a FIFO, /dev/zero) are refused, not read") {
+  test::TempDir dir("hostile_special");
+  REQUIRE(::mkfifo(dir.file("labels").c_str(), 0600) == 0);  // the labels are read first
+  dir.write("images", "");
+  const core::IdxDataset fifo(dir.path.string(), {"images", "labels", "images", "labels"}, 10);
+  CHECK(test::error_of([&] { fifo.load(Split::test); }) ==
+        dir.file("labels") + ": not a regular file (a FIFO, a device or a socket)");
+  fs::remove(dir.file("labels"));
+  fs::create_symlink("/dev/zero", dir.file("labels"));
+  const core::IdxDataset zero(dir.path.string(), {"images", "labels", "images", "labels"}, 10);
+  CHECK(test::error_of([&] { zero.load(Split::test); }) ==
+        dir.file("labels") + ": not a regular file (a FIFO, a device or a socket)");
 }
 
 TEST_CASE("hostile weights files (zip archives damaged where LibTorch's reader would trust them): one exact line each") {
