@@ -1,6 +1,7 @@
 #include "session/batch_loader.h"
 
 #include <algorithm>
+#include <exception>
 #include <chrono>
 
 #include <ATen/ATen.h>
@@ -223,7 +224,16 @@ Batch BatchLoader::batch(std::int64_t epoch, std::int64_t index) const {
       pending_.emplace(key, std::move(next));
     }
   }
-  for (auto& f : p.parts) f.get();
+  // Every part is waited for before a failure is rethrown: a part still running would outlive the call.
+  std::exception_ptr failed;
+  for (auto& f : p.parts) {
+    try {
+      f.get();
+    } catch (...) {
+      if (!failed) failed = std::current_exception();
+    }
+  }
+  if (failed) std::rethrow_exception(failed);
   return {p.images, p.labels};
 }
 
