@@ -136,28 +136,31 @@ TEST_CASE("a network scripted in Python: trained, pruned to about half its MACs,
   const std::string bases = std::string("extends = [\"") + RAZOR_SOURCE_DIR + "/configs/_base_/datasets/digits.toml\", \"" +
                             RAZOR_SOURCE_DIR + "/configs/_base_/schedules/sgd_cosine.toml\", \"" + RAZOR_SOURCE_DIR +
                             "/configs/_base_/default_runtime.toml\"]\nstages = [\"train\", \"export\"]\n";
-  const auto python_runs = [&](const std::string& dir) {
+  // Writes NAME.toml, runs it into NAME/, and checks the export: the scripted module itself, run by Python.
+  const auto run_exported = [&](const std::string& name, const std::string& config) {
+    std::ofstream(root + "/" + name + ".toml") << config;
+    const std::string dir = root + "/" + name;
+    auto r = run_host("run " + dir + ".toml --work-dir " + dir);
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    const std::string report = read_file(dir + "/export/report.toml");
+    CHECK(report.find("torchscript_path = \"script\"\n") != std::string::npos);
     auto check = run_in_source_dir("/usr/bin/python3 tests/sdk/check_torchscript.py " + dir + "/export/subnet.pt " + dir +
                                    "/export/check_input.pt " + dir + "/export/check_output.pt --tolerance 1e-5");
     INFO(check.output);
     CHECK(check.exit_code == 0);
+    return report;
   };
 
   // 1. Trained from scratch: the export is the scripted module itself, with the trained tensors.
-  std::ofstream(root + "/train.toml") << bases << R"([algorithm]
+  const std::string trained = run_exported("train", bases + R"([algorithm]
 type = "classifier"
 architecture = { type = "torchscript", file = "small_cnn.pt" }
 [train]
 epochs = 3
 val_interval = 3
-)";
-  auto train = run_host("run " + root + "/train.toml --work-dir " + root + "/train");
-  INFO(train.output);
-  REQUIRE(train.exit_code == 0);
-  const std::string trained = read_file(root + "/train/export/report.toml");
-  CHECK(trained.find("torchscript_path = \"script\"\n") != std::string::npos);
+)");
   CHECK(toml_number(trained, "top1") > 50);
-  python_runs(root + "/train");
   // Data parallel: two processes train the scripted network and export it.
   auto parallel = run_host("launch --nproc 2 " + root + "/train.toml --work-dir " + root + "/train_dp --set train.epochs=1"
                            " --set train.val_interval=1");
@@ -166,7 +169,7 @@ val_interval = 3
   CHECK(read_file(root + "/train_dp/export/report.toml").find("torchscript_path = \"script\"\n") != std::string::npos);
 
   // 2. L1 pruning of that file to half of every unit, fine-tuned, slimmed and exported.
-  std::ofstream(root + "/prune.toml") << bases << R"([algorithm]
+  const std::string pruned = run_exported("prune", bases + R"([algorithm]
 type = "iterative_prune"
 keep_ratio = 0.5
 architecture = { type = "torchscript", file = "train/export/subnet.pt" }
@@ -178,15 +181,9 @@ warmup_epochs = 0
 [train]
 epochs = 2
 val_interval = 2
-)";
-  auto prune = run_host("run " + root + "/prune.toml --work-dir " + root + "/prune");
-  INFO(prune.output);
-  REQUIRE(prune.exit_code == 0);
-  const std::string pruned = read_file(root + "/prune/export/report.toml");
-  CHECK(pruned.find("torchscript_path = \"script\"\n") != std::string::npos);
+)");
   CHECK(toml_number(pruned, "flops") < 0.45 * toml_number(pruned, "original_flops"));
   CHECK(toml_number(pruned, "max_abs_diff_static") <= 1e-4);
-  python_runs(root + "/prune");
   // Killed (at a checkpoint being written, and at random moments) and resumed: the same pruned export.
   const std::vector<std::string> sets = {"--set", "runtime.checkpoint_interval=5", "--set", "train.epochs=8",
                                          "--set", "export.speed_batches=[]"};
@@ -194,26 +191,20 @@ val_interval = 2
                            {4, 2030, 1, true, false, 700});
 
   // AutoSlim on the same file: trained as a slimmable network, searched to a MACs target, exported.
-  std::ofstream(root + "/autoslim.toml") << "extends = [\"" << RAZOR_SOURCE_DIR << "/configs/pruning/autoslim_resnet_digits.toml\"]\n"
-                                         << R"([algorithm]
+  // The base's ResNet options do not belong to the torchscript architecture: `_delete_` replaces its table.
+  const std::string slimmed = run_exported("autoslim", std::string("extends = [\"") + RAZOR_SOURCE_DIR +
+                                                           "/configs/pruning/autoslim_resnet_digits.toml\"]\n" + R"([algorithm]
 architecture = { _delete_ = true, type = "torchscript", file = "train/export/subnet.pt" }
 [train]
 epochs = 2
 val_interval = 2
 [search.searcher]
 targets = [5.0e5]
-)";
-  // The base's ResNet options do not belong to the torchscript architecture: `_delete_` replaces its table.
-  auto autoslim = run_host("run " + root + "/autoslim.toml --work-dir " + root + "/autoslim");
-  INFO(autoslim.output);
-  REQUIRE(autoslim.exit_code == 0);
-  const std::string slimmed = read_file(root + "/autoslim/export/report.toml");
+)");
   CHECK(toml_number(slimmed, "flops") <= 5.0e5);
-  CHECK(slimmed.find("torchscript_path = \"script\"\n") != std::string::npos);
-  python_runs(root + "/autoslim");
 
   // 3. The pruned file as the student of the unpruned one (a TorchScript teacher), by config alone.
-  std::ofstream(root + "/kd.toml") << bases << R"([algorithm]
+  const std::string distilled = run_exported("kd", bases + R"([algorithm]
 type = "single_teacher_distill"
 architecture = { type = "torchscript", file = "prune/export/subnet.pt" }
 teacher = { type = "torchscript", file = "train/export/subnet.pt" }
@@ -230,14 +221,9 @@ lr = 0.02
 [train]
 epochs = 1
 val_interval = 1
-)";
-  auto kd = run_host("run " + root + "/kd.toml --work-dir " + root + "/kd");
-  INFO(kd.output);
-  REQUIRE(kd.exit_code == 0);
+)");
   CHECK(read_file(root + "/kd/log.txt").find("teacher validation: top-1 ") != std::string::npos);
   CHECK(lines_of(root + "/kd/metrics.jsonl", "\"distill.loss_kd\":").size() >= 1);
-  const std::string distilled = read_file(root + "/kd/export/report.toml");
   CHECK(toml_number(distilled, "flops") == toml_number(pruned, "flops"));
-  python_runs(root + "/kd");
   fs::remove_all(root);
 }
