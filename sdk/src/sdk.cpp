@@ -75,6 +75,7 @@ void ConfigView::fail(const std::string& key, const std::string& message) const 
 }
 
 BuildContext::~BuildContext() = default;
+std::vector<std::int64_t> BuildContext::input_shape() const { return {}; }
 
 Component::~Component() = default;
 void Component::save_state(torch::serialize::OutputArchive&) const {}
@@ -114,6 +115,11 @@ std::vector<std::pair<std::string, Candidate>> Searcher::results() const { retur
 SearchContext::~SearchContext() = default;
 Scriptable::~Scriptable() = default;
 ScriptBacked::~ScriptBacked() = default;
+Calibrated::~Calibrated() = default;
+EpochListener::~EpochListener() = default;
+Int8Exportable::~Int8Exportable() = default;
+Observer::~Observer() = default;
+bool Observer::per_channel() const { return false; }
 SliceableLayer::~SliceableLayer() = default;
 Pruner::~Pruner() = default;
 Recorder::~Recorder() = default;

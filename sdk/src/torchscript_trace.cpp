@@ -52,13 +52,10 @@ torch::jit::Module mirror(const torch::nn::Module& module, const std::shared_ptr
   return out;
 }
 
-}  // namespace
-
-torch::jit::Module trace_torchscript(Model& model, const at::Tensor& example) {
+torch::jit::Module trace_mirror(Model& model, const at::Tensor& example, std::vector<Registered>& tensors) {
   const bool was_training = model.is_training();
   model.eval();
   auto unit = std::make_shared<torch::jit::CompilationUnit>();
-  std::vector<Registered> tensors;
   torch::jit::Module out = mirror(model, unit, tensors);
   try {
     auto traced = torch::jit::tracer::trace(
@@ -73,6 +70,20 @@ torch::jit::Module trace_torchscript(Model& model, const at::Tensor& example) {
     throw Error(fmt::format("cannot trace the model's forward for TorchScript: {}", why.substr(0, why.find('\n'))));
   }
   model.train(was_training);
+  out.eval();
+  return out;
+}
+
+}  // namespace
+
+torch::jit::Module trace_live(Model& model, const at::Tensor& example) {
+  std::vector<Registered> tensors;
+  return trace_mirror(model, example, tensors);
+}
+
+torch::jit::Module trace_torchscript(Model& model, const at::Tensor& example) {
+  std::vector<Registered> tensors;
+  torch::jit::Module out = trace_mirror(model, example, tensors);
   for (auto& r : tensors) {
     r.owner.setattr(r.name, r.tensor.detach().clone().requires_grad_(r.tensor.requires_grad()));
   }

@@ -23,9 +23,13 @@
 #include "config/unread_keys.h"
 #include "parallel/group.h"
 #include "parallel/model_sync.h"
+#include "stages/calibrate/calibrate_options.h"
+#include "stages/calibrate/calibrate_stage.h"
 #include "stages/export/export_stage.h"
 #include "session/session.h"
+#include "razor/calibrated.h"
 #include "razor/errors.h"
+#include "razor/int8_exportable.h"
 #include "razor/estimator.h"
 #include "razor/model_weights.h"
 #include "razor/torchscript_export.h"
@@ -71,15 +75,15 @@ std::string shape_text(at::IntArrayRef sizes) { return fmt::format("[{}]", fmt::
 
 // The stages in their fixed order; each at most once.
 std::vector<std::string> check_stages(const ConfigView& root, const std::vector<std::string>& stages) {
-  static const std::vector<std::string> known{"train", "search", "export"};
-  if (stages.empty()) root.fail("stages", "is empty; expected some of train, search, export");
+  static const std::vector<std::string> known{"calibrate", "train", "search", "export"};
+  if (stages.empty()) root.fail("stages", "is empty; expected some of calibrate, train, search, export");
   std::size_t last = 0;
   for (std::size_t i = 0; i < stages.size(); ++i) {
     const auto at = std::find(known.begin(), known.end(), stages[i]) - known.begin();
     if (at == static_cast<std::ptrdiff_t>(known.size()))
-      root.fail("stages", fmt::format("unknown stage '{}' (known: train, search, export)", stages[i]));
+      root.fail("stages", fmt::format("unknown stage '{}' (known: calibrate, train, search, export)", stages[i]));
     if (i > 0 && static_cast<std::size_t>(at) <= last)
-      root.fail("stages", "stages run in the order train, search, export, each at most once");
+      root.fail("stages", "stages run in the order calibrate, train, search, export, each at most once");
     last = static_cast<std::size_t>(at);
   }
   return stages;
@@ -109,7 +113,7 @@ struct RunPlan {
   const TomlConfigView* root;
   RootOptions root_options;
   std::vector<std::string> stages;
-  bool train_stage, search_stage, export_stage;
+  bool calibrate_stage, train_stage, search_stage, export_stage;
   std::shared_ptr<const TomlConfigView> runtime;
   RuntimeOptions rt;
   std::string weights_loaded;  // what runtime.load_from loaded, for the log
@@ -122,6 +126,7 @@ struct RunPlan {
   BufferSync buffer_sync;
   std::shared_ptr<Algorithm> algorithm;
   std::shared_ptr<Estimator> estimator;
+  CalibrateOptions calibrating;
   TrainOptions train;
   SearchOptions search;
   ExportOptions exporting;
@@ -139,6 +144,7 @@ struct RunPlan {
 
  private:
   void read_runtime(const RunOptions& options);
+  void check_calibration() const;
   void check_search_and_export(const RunOptions& options);
   void prepare_training();
   void check_model_accepts_data() const;
@@ -149,6 +155,7 @@ RunPlan::RunPlan(const RunOptions& options)
     : session({options.config, options.overrides, options.plugin_paths}), root(&session.root()) {
   root_options = RootOptions::read(*root);
   stages = check_stages(*root, root_options.stages);
+  calibrate_stage = has_stage(stages, "calibrate");
   train_stage = has_stage(stages, "train");
   search_stage = has_stage(stages, "search");
   export_stage = has_stage(stages, "export");
@@ -159,6 +166,8 @@ RunPlan::RunPlan(const RunOptions& options)
   if (!rt.load_from.empty()) weights_loaded = load_model(algorithm->model(), rt, *runtime);
   estimator = session.build_estimator();
   train = read_section<TrainOptions>(*root, "train");
+  calibrating = read_section<CalibrateOptions>(*root, "calibrate");
+  check_calibration();
   check_search_and_export(options);
   prepare_training();
   check_all_keys_read(*session.document());
@@ -187,6 +196,16 @@ void RunPlan::read_runtime(const RunOptions& options) {
   if (parallel && settings.device.is_cuda()) {  // one GPU per process of a machine
     settings.device = c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(world->local_rank));
   }
+}
+
+// Calibration is for algorithms that calibrate; an int8 export needs scales from somewhere.
+void RunPlan::check_calibration() const {
+  if (calibrate_stage && !dynamic_cast<Calibrated*>(algorithm.get()))
+    root->fail("stages", "the calibrate stage needs an algorithm that calibrates (e.g. quantize)");
+  if (export_stage && !calibrate_stage && !train_stage && rt.load_from.empty() &&
+      dynamic_cast<Int8Exportable*>(&algorithm->model()))
+    root->fail("stages", "an int8 export needs the model's scales: add the calibrate stage (or train, or "
+                         "runtime.load_from a quantized model.pt)");
 }
 
 // Search and export: what they need is checked now, not after training.
@@ -377,6 +396,14 @@ void run_stages(const RunOptions& options, RunPlan& p, const std::string& work_d
     if (options.resume && fs::exists(work_dir + "/checkpoints/latest.pt")) trainer->resume();
   }
   if (writes && options.resume) record_config(p, work_dir, true);  // the checkpoint has loaded
+  if (p.calibrate_stage) {
+    if (trainer && trainer->resumed()) {
+      log.info("calibrate: skipped (the resumed checkpoint holds what calibration found)");
+    } else {
+      run_calibration(*dynamic_cast<Calibrated*>(p.algorithm.get()), *p.data.calibration, p.calibrating.samples,
+                      settings.device, log);
+    }
+  }
   if (trainer) {
     trainer->run();
     if (writes) {
@@ -426,6 +453,8 @@ void run_stages(const RunOptions& options, RunPlan& p, const std::string& work_d
     ex.torchscript = p.exporting.torchscript;
     ex.inference = p.exporting.inference;
     ex.inference_layout = p.exporting.inference_layout;
+    ex.int8_agreement = p.exporting.int8_agreement;
+    ex.int8_top1_gap = p.exporting.int8_top1_gap;
     if (!p.speed.batches.empty()) ex.layout_batches = p.speed.batches;
     ex.image_shape = p.data.image_shape;
     ex.input = p.data.input;

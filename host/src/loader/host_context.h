@@ -2,8 +2,10 @@
 // HostContext: the BuildContext the host hands to factories. Nested builds resolve `type` by the
 // kind the parent asks for, bind the component's declared options, and go through the registry.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <spdlog/logger.h>
 
@@ -17,6 +19,7 @@ struct RunSettings {
   c10::Device device{c10::kCPU};
   std::uint64_t seed = 0;
   std::shared_ptr<spdlog::logger> logger;
+  std::function<std::vector<std::int64_t>()> input_shape;  // BuildContext::input_shape; unset: none
 };
 
 class HostContext final : public BuildContext {
@@ -28,6 +31,9 @@ class HostContext final : public BuildContext {
   c10::Device device() const override { return settings_.device; }
   std::uint64_t seed() const override { return settings_.seed; }
   spdlog::logger& logger() const override { return *settings_.logger; }
+  std::vector<std::int64_t> input_shape() const override {
+    return settings_.input_shape ? settings_.input_shape() : std::vector<std::int64_t>{};
+  }
   using BuildContext::build;
 
  private:

@@ -21,7 +21,7 @@
 namespace razor::host {
 
 struct RootOptions : Options<RootOptions> {
-  RAZOR_OPTION(std::vector<std::string>, stages, "what `run` does, in this order: train, search, export (any subset)",
+  RAZOR_OPTION(std::vector<std::string>, stages, "what `run` does, in this order: calibrate, train, search, export (any subset)",
                {"train"});
   RAZOR_OPTION(Table, runtime, "seed, threads, device, logging and checkpoint intervals", "{}");
   // Required, but reported missing by the data setup (after the algorithm is built), not here.
@@ -31,6 +31,7 @@ struct RootOptions : Options<RootOptions> {
                "{ type = 'sgd' }");
   RAZOR_OPTION(Nested<Schedule>, schedule, "learning-rate schedule (constant, step, cosine) with its warm-up",
                "{ type = 'cosine' }");
+  RAZOR_OPTION(Table, calibrate, "the calibrate stage: how many training images quantization observes", "{}");
   RAZOR_OPTION(Table, train, "epochs and validation interval", "{}");
   RAZOR_OPTION(Table, search, "the search stage: searcher, batch-norm handling while scoring", "{}");
   RAZOR_OPTION_AS(Table, export_, "export", "the export stage: which subnet, equivalence check, TorchScript", "{}");

@@ -42,6 +42,17 @@ Session::Session(SessionOptions options) : options_(std::move(options)) {
   settings_.logger = options_.quiet
                          ? std::make_shared<spdlog::logger>("razor", std::make_shared<spdlog::sinks::null_sink_mt>())
                          : make_logger();
+  // Asked for by components that trace their model when built; the data is read once more for it
+  // (quietly, with default settings: the shape depends on neither seed nor device).
+  auto shape = std::make_shared<std::vector<std::int64_t>>();
+  settings_.input_shape = [shape, root = root_, registry = registry_] {
+    if (shape->empty()) {
+      RunSettings quiet;
+      quiet.logger = std::make_shared<spdlog::logger>("razor", std::make_shared<spdlog::sinks::null_sink_mt>());
+      *shape = prepare_data(*root, *registry, quiet).image_shape;
+    }
+    return *shape;
+  };
 }
 
 std::shared_ptr<Algorithm> Session::build_algorithm() const {

@@ -9,7 +9,7 @@
 
 namespace razor {
 
-inline constexpr std::uint32_t kSdkAbiVersion = 9;
+inline constexpr std::uint32_t kSdkAbiVersion = 10;
 
 #define RAZOR_STR2(x) #x
 #define RAZOR_STR(x) RAZOR_STR2(x)

@@ -34,6 +34,10 @@ class RAZOR_API BuildContext {
   /// The run's seed; derive per-component generators from it.
   virtual std::uint64_t seed() const = 0;
   virtual spdlog::logger& logger() const = 0;
+  /// The shape [1, C, H, W] of one input of the run's data (read from its [data] section when first
+  /// asked), or empty where the run has none. For components that trace their model when built
+  /// (quantization); others need not ask.
+  virtual std::vector<std::int64_t> input_shape() const;
 
   /// Builds a nested component of interface T from a table.
   template <class T>

@@ -38,6 +38,10 @@ RAZOR_API torch::jit::Module to_torchscript(Model& model, const at::Tensor& exam
 /// The tracing half of the above, for a model that has a source too (tests compare the two).
 RAZOR_API torch::jit::Module trace_torchscript(Model& model, const at::Tensor& example);
 
+/// The same trace, keeping the model's own tensors (not copies): the module is a live view of the
+/// model, for analyses that read its graph and run it with the model's current values (quantization).
+RAZOR_API torch::jit::Module trace_live(Model& model, const at::Tensor& example);
+
 /// to_torchscript() saved to `path` atomically.
 RAZOR_API void save_torchscript(const torch::nn::Module& module, const std::string& path);
 

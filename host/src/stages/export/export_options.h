@@ -27,6 +27,13 @@ struct ExportOptions : Options<ExportOptions> {
             return true;
           },
           "expected positive batch sizes, e.g. [1, 64]");
+  RAZOR_OPTION(double, int8_agreement,
+               "an int8 inference.pt must predict the class the simulated (fake-quantized) model predicts on at least "
+               "this fraction of the validation images", 0.995)
+      .in_range(0.0, 1.0);
+  RAZOR_OPTION(double, int8_top1_gap, "and its validation top-1 may differ from the simulated model's by at most this "
+               "many points", 0.1)
+      .non_negative();
   RAZOR_OPTION(std::int64_t, speed_runs, "timed calls per model and batch size for that report", 20).positive();
 };
 

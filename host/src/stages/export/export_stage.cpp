@@ -15,6 +15,7 @@
 #include "stages/export/inference_module.h"
 #include "stages/export/input_record.h"
 #include "razor/errors.h"
+#include "razor/int8_exportable.h"
 #include "razor/model_weights.h"
 #include "razor/subnet_file.h"
 #include "razor/torchscript_export.h"
@@ -90,6 +91,13 @@ void write_report(const std::string& path, const ExportReport& r, const std::str
   text += "\n[file_bytes]\n";
   for (const char* f : {"model.pt", "subnet.pt", "inference.pt"})
     if (fs::exists(dir + "/" + f)) text += fmt::format("\"{}\" = {}\n", f, fs::file_size(dir + "/" + f));
+  if (r.int8) {
+    text += fmt::format("\n[int8]  # inference.pt (int8 kernels) against the simulated model, on the validation images\n"
+                        "engine = \"{}\"\nimages = {}\nagreement = {:.6f}\ntop1_simulated = {:.4f}\ntop1_int8 = {:.4f}\n"
+                        "max_abs_diff = {:.6g}\n",
+                        r.int8_engine, r.int8->images, r.int8->agreement, r.int8->top1_simulated, r.int8->top1_int8,
+                        r.int8->max_abs_diff);
+  }
   if (r.speed) text += speed_toml(*r.speed);
   text += input_toml(input);
   write_file_atomically(path, text);
@@ -144,13 +152,20 @@ ExportReport run_export(const ExportSetup& s) {
   check_export_gate(report, subnet_costs);
   // The TorchScript modules are made, and the inference one checked, before anything is written.
   std::optional<torch::jit::Module> scripted, inference;
+  auto* int8_model = dynamic_cast<Int8Exportable*>(&algorithm.model());
   if (s.torchscript) {
     algorithm.model().eval();
     ScriptPath path = ScriptPath::source;
     scripted = to_torchscript(algorithm.model(), inputs, &path);
     report.torchscript_path = path == ScriptPath::source ? "source" : path == ScriptPath::traced ? "traced" : "script";
     if (path == ScriptPath::traced) report.traced_batch_sizes = traced_batch_sizes(algorithm, *scripted, inputs);
-    if (s.inference) {
+    if (s.inference && int8_model) {
+      inference = int8_model->int8_module();
+      report.int8_engine = int8_model->int8_engine();
+      report.int8 = compare_int8(algorithm, *inference, *s.val, s.device);
+      check_int8_gate(*report.int8, s.int8_agreement, s.int8_top1_gap);
+      report.max_abs_diff_inference = max_abs_diff(reference, script_outputs(*inference, inputs.cpu()));
+    } else if (s.inference) {
       std::vector<at::Tensor> probes;
       for (const std::int64_t batch : s.layout_batches) {
         std::vector<std::int64_t> sizes = s.image_shape;
@@ -185,7 +200,9 @@ ExportReport run_export(const ExportSetup& s) {
   if (inference) {
     record_input(*inference, s.input);
     save_script_module(*inference, dir + "/inference.pt");
-    report.max_abs_diff_inference = max_abs_diff(reference, script_outputs(torch::jit::load(dir + "/inference.pt", s.device), inputs));
+    const c10::Device where = int8_model ? c10::Device(c10::kCPU) : s.device;  // int8 kernels are the CPU's
+    report.max_abs_diff_inference =
+        max_abs_diff(reference, script_outputs(torch::jit::load(dir + "/inference.pt", where), inputs.to(where)));
   }
   if (s.speed && has_choices) {
     if (s.device.is_cpu()) {
@@ -212,6 +229,11 @@ ExportReport run_export(const ExportSetup& s) {
            diff_text(report.max_abs_diff_inference));
   log.info("export: {:.0f} parameters ({:.0f} before export); validation top-1 {:.2f}%", report.params,
            report.supernet_params, report.top1);
+  if (report.int8) {
+    log.info("export: inference.pt is int8 ({} engine): top-1 {:.2f}% (simulated {:.2f}%), the same class on {:.2f}% of "
+             "{} validation images, max |diff| {:.3g}", report.int8_engine, report.int8->top1_int8,
+             report.int8->top1_simulated, 100 * report.int8->agreement, report.int8->images, report.int8->max_abs_diff);
+  }
   if (const LayoutChoice& l = report.inference_layout; !l.batches.empty()) {
     log.info("export: inference.pt in the {} layout, the faster at batch sizes {} (contiguous {:.3f} ms, channels-last "
              "{:.3f} ms)", l.layout, fmt::join(l.batches, ", "), fmt::join(l.contiguous_ms, ", "),
@@ -222,7 +244,9 @@ ExportReport run_export(const ExportSetup& s) {
     if (!report.speed->warning.empty()) log.warn("export: {}", report.speed->warning);
   }
   log.info("export outputs in {}: model.pt{}, report.toml", dir,
-           !scripted ? "" : inference ? ", subnet.pt (TorchScript), inference.pt (frozen)" : ", subnet.pt (TorchScript)");
+           !scripted ? "" : !inference ? ", subnet.pt (TorchScript)"
+                          : int8_model ? ", subnet.pt (TorchScript, simulated int8), inference.pt (int8)"
+                                       : ", subnet.pt (TorchScript), inference.pt (frozen)");
   return report;
 }
 

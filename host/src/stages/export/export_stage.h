@@ -3,7 +3,8 @@
 // checks that the static model computes what the model with that subnet set computes (max |diff| <=
 // 1e-5) at the estimator's costs for the subnet — else it refuses and writes nothing — and writes
 // export/: model.pt (LibTorch archive), subnet.pt (TorchScript), inference.pt (TorchScript frozen with
-// batch norm folded, within 1e-4 of the subnet or refused too), subnet.toml,
+// batch norm folded, within 1e-4 of the subnet or refused too; for a razor::Int8Exportable model the
+// int8 module, gated by its agreement with the simulated model instead), subnet.toml,
 // check_input.pt/check_output.pt and report.toml (with the speed report, when asked).
 #include <cstdint>
 #include <optional>
@@ -14,6 +15,7 @@
 
 #include "session/data_setup.h"
 #include "stages/export/inference_module.h"
+#include "stages/export/int8_check.h"
 #include "stages/export/speed_report.h"
 #include "razor/estimator.h"
 #include "stages/search/subnet_scorer.h"
@@ -37,6 +39,7 @@ struct ExportSetup {
   std::string work_dir;
   spdlog::logger* logger = nullptr;
   std::optional<SpeedSetup> speed;          // after a search or pruning: the "is it faster?" report
+  double int8_agreement = 0.995, int8_top1_gap = 0.1;  // the int8 gate (export_options.h)
 };
 
 struct ExportReport {
@@ -50,6 +53,8 @@ struct ExportReport {
   double params = 0, supernet_params = 0;
   Costs costs;
   std::optional<SpeedReport> speed;
+  std::optional<Int8Check> int8;         // an int8 inference.pt against the simulated model
+  std::string int8_engine;
 };
 
 ExportReport run_export(const ExportSetup& setup);

@@ -8,6 +8,7 @@
 #include <c10/core/GradMode.h>
 #include <fmt/format.h>
 
+#include "razor/epoch_listener.h"
 #include "razor/errors.h"
 #include "base/stop_request.h"
 #include "stages/train/batch_norm.h"
@@ -133,7 +134,9 @@ Accuracy Trainer::run() {
     s_.logger->info("teacher validation: top-1 {:.2f}% top-5 {:.2f}%", t.top1, t.top5);
   }
   s_.algorithm->train();
+  auto* listener = dynamic_cast<EpochListener*>(s_.algorithm.get());
   while (pos_.epoch < s_.epochs) {
+    if (listener) listener->epoch_begins(pos_.epoch);
     while (pos_.batch < per_epoch) {
       if (const int signal = s_.group ? pending_stop_ : stop_requested()) {
         checkpoint(false);

@@ -52,6 +52,7 @@ class Trainer {
   explicit Trainer(TrainerSetup setup);
   /// Continues from work_dir/checkpoints/latest.pt.
   void resume();
+  bool resumed() const { return resumed_; }
   /// Trains to the last epoch; returns the final validation accuracy.
   Accuracy run();
 

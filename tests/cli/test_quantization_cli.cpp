@@ -1,0 +1,87 @@
+// Quantization end to end through razor-host: a float ResNet trained on digits, made int8 by PTQ
+// (calibrate, export) and by QAT (calibrate, train, export); the int8 inference.pt passes the gate,
+// holds quantized kernels, and Python's torch.jit.load gives razor's outputs exactly.
+#include <fstream>
+#include <string>
+
+#include <torch/script.h>
+#include <torch/serialize.h>
+
+#include "host_process.h"
+#include "razor_doctest.hpp"
+
+namespace {
+
+const std::string kData = std::string("extends = \"") + RAZOR_SOURCE_DIR + "/configs/_base_/datasets/digits.toml\"\n";
+const char* kArchitecture = R"(
+[algorithm.architecture]
+type = "resnet"
+in_channels = 1
+num_classes = 10
+stem_channels = 8
+widths = [8, 16]
+blocks = [1, 1]
+strides = [1, 2]
+)";
+
+// razor's own outputs of an exported file on the export's check images, written for Python to compare.
+void write_outputs(const std::string& export_dir) {
+  std::ifstream in(export_dir + "/check_input.pt", std::ios::binary);
+  const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const at::Tensor x = torch::pickle_load(bytes).toTensor();
+  torch::jit::Module m = torch::jit::load(export_dir + "/inference.pt");
+  c10::NoGradGuard no_grad;
+  const auto out = torch::pickle_save(m.forward({x}).toTensor());
+  std::ofstream(export_dir + "/int8_output.pt", std::ios::binary).write(out.data(), static_cast<std::streamsize>(out.size()));
+}
+
+}  // namespace
+
+TEST_CASE("PTQ and QAT from configs: int8 files that pass the gate and that Python runs with razor's outputs") {
+  const std::string root = temp_dir("quantize_cli");
+  std::ofstream(root + "/float.toml") << kData << "[algorithm]\ntype = \"classifier\"\n" << kArchitecture
+                                      << "[train]\nepochs = 4\nval_interval = 4\n";
+  auto trained = run_host("run " + root + "/float.toml --work-dir " + root + "/float");
+  INFO(trained.output);
+  REQUIRE(trained.exit_code == 0);
+
+  const std::string quantize = kData + "[algorithm]\ntype = \"quantize\"\nfloat_weights = \"float/model.pt\"\n" + kArchitecture;
+  std::ofstream(root + "/ptq.toml") << "stages = [\"calibrate\", \"export\"]\n" << quantize << "[calibrate]\nsamples = 512\n";
+  auto ptq = run_host("run " + root + "/ptq.toml --work-dir " + root + "/ptq");
+  INFO(ptq.output);
+  REQUIRE(ptq.exit_code == 0);
+  CHECK(ptq.output.find("calibrate: observed 512 training images") != std::string::npos);
+  CHECK(ptq.output.find("inference.pt is int8 (onednn engine)") != std::string::npos);
+  const std::string report = read_file(root + "/ptq/export/report.toml");
+  INFO(report);
+  CHECK(toml_number(report, "agreement") >= 0.995);
+  CHECK(std::abs(toml_number(report, "top1_int8") - toml_number(report, "top1_simulated")) <= 0.1);
+  CHECK(toml_number(report, "top1_int8") > 85);
+  // int8 weights: the file is much smaller than the float model's weights.
+  CHECK(toml_number(report, "\"inference.pt\"") < 0.5 * toml_number(report, "\"model.pt\""));
+
+  // QAT: calibrated, then one epoch with int8 simulated in training; LSQ's scales learned.
+  std::ofstream(root + "/qat.toml") << "stages = [\"calibrate\", \"train\", \"export\"]\n" << quantize
+                                    << "learnable_scales = true\n[optimizer]\nlr = 0.01\n[schedule]\nwarmup_epochs = 0\n"
+                                       "[train]\nepochs = 1\n";
+  auto qat = run_host("run " + root + "/qat.toml --work-dir " + root + "/qat");
+  INFO(qat.output);
+  REQUIRE(qat.exit_code == 0);
+  const std::string qat_report = read_file(root + "/qat/export/report.toml");
+  CHECK(toml_number(qat_report, "agreement") >= 0.995);
+
+  REQUIRE_MESSAGE(python_has_torch(), "python3-torch is not installed (tools/bootstrap installs it)");
+  for (const char* run : {"ptq", "qat"}) {
+    const std::string dir = root + "/" + run + "/export";
+    write_outputs(dir);
+    auto check = run_in_source_dir("/usr/bin/python3 tests/sdk/check_torchscript.py " + dir + "/inference.pt " + dir +
+                                   "/check_input.pt " + dir + "/int8_output.pt --tolerance 0");
+    INFO(check.output);
+    CHECK(check.exit_code == 0);
+    // The simulated model as TorchScript (float, fake-quantize ops): Python gives its outputs too.
+    auto simulated = run_in_source_dir("/usr/bin/python3 tests/sdk/check_torchscript.py " + dir + "/subnet.pt " + dir +
+                                       "/check_input.pt " + dir + "/check_output.pt --tolerance 1e-5");
+    INFO(simulated.output);
+    CHECK(simulated.exit_code == 0);
+  }
+}
