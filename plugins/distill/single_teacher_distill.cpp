@@ -120,6 +120,17 @@ void SingleTeacherDistill::train(bool on) {
   }
 }
 
+bool SingleTeacherDistill::calibrates() const {
+  const auto* inner = dynamic_cast<const Calibrated*>(student_.get());
+  return inner && inner->calibrates();
+}
+void SingleTeacherDistill::begin_calibration() { dynamic_cast<Calibrated&>(*student_).begin_calibration(); }
+void SingleTeacherDistill::calibrate(const at::Tensor& images) { dynamic_cast<Calibrated&>(*student_).calibrate(images); }
+void SingleTeacherDistill::end_calibration() { dynamic_cast<Calibrated&>(*student_).end_calibration(); }
+void SingleTeacherDistill::epoch_begins(std::int64_t epoch) {
+  if (auto* inner = dynamic_cast<EpochListener*>(student_.get())) inner->epoch_begins(epoch);
+}
+
 void SingleTeacherDistill::save_state(torch::serialize::OutputArchive& archive) const {
   if (student_) student_->save_state(archive);
 }

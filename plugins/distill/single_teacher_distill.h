@@ -8,6 +8,8 @@
 #include <string>
 
 #include "razor/algorithm.h"
+#include "razor/calibrated.h"
+#include "razor/epoch_listener.h"
 #include "razor/context.h"
 #include "razor/distiller.h"
 #include "razor/loss.h"
@@ -37,7 +39,9 @@ struct SingleTeacherDistillOptions : Options<SingleTeacherDistillOptions> {
   void validate(const ConfigView& cfg) const;
 };
 
-class SingleTeacherDistill final : public Algorithm {
+// A student algorithm that calibrates (quantize) or follows epochs (QAT) is calibrated and told the
+// epochs through this one.
+class SingleTeacherDistill final : public Algorithm, public Calibrated, public EpochListener {
  public:
   using Options = SingleTeacherDistillOptions;
   SingleTeacherDistill(const BuildContext& ctx, const Options& options);
@@ -50,6 +54,12 @@ class SingleTeacherDistill final : public Algorithm {
   void load_state(torch::serialize::InputArchive& archive) override;
 
   Model* teacher() override { return teacher_.get(); }
+
+  bool calibrates() const override;
+  void begin_calibration() override;
+  void calibrate(const at::Tensor& images) override;
+  void end_calibration() override;
+  void epoch_begins(std::int64_t epoch) override;
 
  private:
   std::shared_ptr<Model> architecture_;  // the student network, or null when `student` is an algorithm

@@ -33,6 +33,7 @@ at::Tensor per_output_channel(const at::Tensor& t) { return t.reshape({-1, 1, 1,
 
 FakeQuantModel::FakeQuantModel(const FakeQuantSetup& setup) : model_(setup.model), engine_(setup.engine) {
   register_module("architecture", model_);
+  taps_ = register_module("taps", Taps(std::vector<std::string>{"output"}));
   traced_ = trace_live(*model_, at::zeros(setup.input_shape));
   plan_ = plan_quantization(traced_);
   auto activations = register_module("activation_quant", torch::nn::ModuleList());
@@ -160,12 +161,14 @@ at::Tensor FakeQuantModel::forward(const at::Tensor& x) {
                                         weight_points_[static_cast<std::size_t>(step.weight_point)]->forward(step.weight),
                                         step.bias);
         if (step.relu) y = at::relu(y);
+        if (step.clamp) y = at::hardtanh(y, step.clamp_min, step.clamp_max);
         get(step.output) = activation_points_[step.points[0]]->forward(y);
         break;
       }
       case StepKind::add: {
         at::Tensor y = quantized_input(step, n->input(0)) + quantized_input(step, n->input(1));
         if (step.relu) y = at::relu(y);
+        if (step.clamp) y = at::hardtanh(y, step.clamp_min, step.clamp_max);
         get(step.output) = activation_points_[step.points[0]]->forward(y);
         break;
       }
@@ -212,7 +215,7 @@ at::Tensor FakeQuantModel::forward(const at::Tensor& x) {
       }
     }
   }
-  return tensor(graph.outputs()[0]);
+  return taps_->record("output", tensor(graph.outputs()[0]));
 }
 
 }  // namespace razor::quantization

@@ -24,6 +24,7 @@
 #include "razor/calibrated.h"
 #include "razor/int8_exportable.h"
 #include "razor/model.h"
+#include "razor/tap.h"
 
 namespace razor::quantization {
 
@@ -74,6 +75,7 @@ class FakeQuantModel final : public Model, public Calibrated, public Int8Exporta
   std::vector<std::optional<torch::jit::Operation>> ops_;  // per step; empty where the step does not run its node
   std::unordered_map<const torch::jit::Value*, std::size_t> slot_;
   std::vector<FakeQuantize> activation_points_, weight_points_;  // also registered, as lists
+  Taps taps_{nullptr};  // "output": what distillation's output recorder reads (the float model's own taps do not run)
   at::Tensor observing_, bn_frozen_;  // training flags, kept in checkpoints
   bool calibrating_ = false;
   std::string engine_;

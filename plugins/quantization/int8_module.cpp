@@ -10,6 +10,7 @@
 #include <ATen/core/dispatch/Dispatcher.h>
 #include <fmt/format.h>
 #include <torch/csrc/jit/api/function_impl.h>
+#include <torch/csrc/jit/ir/constants.h>
 #include <torch/csrc/jit/ir/ir.h>
 #include <torch/csrc/jit/passes/dead_code_elimination.h>
 #include <torch/csrc/jit/passes/shape_analysis.h>
@@ -116,8 +117,14 @@ class Int8Builder {
     return as_float(v);
   }
 
-  // A tensor read from the model (a parameter used by a float step) becomes a constant of the graph.
+  // A tensor read from the model (a parameter used by a float step) becomes a constant of the graph;
+  // so does a constant needed before its own node is copied.
   Value* constant(const Value* v) {
+    if (v->node()->kind() == prim::Constant) {  // read before its node was copied (a fused clamp's bounds)
+      Value* c = graph_->insertConstant(*torch::jit::toIValue(v));
+      float_[v] = c;
+      return c;
+    }
     if (v->node()->kind() == prim::GetAttr && v->type()->kind() == c10::TypeKind::TensorType) {
       at::Tensor t = model_tensor(v);
       Value* c = graph_->insertConstant(t.detach().cpu().clone());
@@ -157,13 +164,13 @@ class Int8Builder {
         const auto [scale, zero_point] = qparams_of(step.points[0]);
         const char* name = step.kind == StepKind::conv ? (step.relu ? "quantized::conv2d_relu" : "quantized::conv2d")
                                                        : (step.relu ? "quantized::linear_relu" : "quantized::linear");
-        quantized_[step.output] = graph_->insert(op(name), {as_quantized(step.input), packed, scale, zero_point});
+        quantized_[step.output] = clamped(step, graph_->insert(op(name), {as_quantized(step.input), packed, scale, zero_point}));
         return;
       }
       case StepKind::add: {
         const auto [scale, zero_point] = qparams_of(step.points[0]);
-        quantized_[step.output] = graph_->insert(op(step.relu ? "quantized::add_relu" : "quantized::add"),
-                                                 {as_quantized(n->input(0)), as_quantized(n->input(1)), scale, zero_point});
+        quantized_[step.output] = clamped(step, graph_->insert(op(step.relu ? "quantized::add_relu" : "quantized::add"),
+                                                 {as_quantized(n->input(0)), as_quantized(n->input(1)), scale, zero_point}));
         return;
       }
       case StepKind::cat: {
@@ -205,6 +212,13 @@ class Int8Builder {
         return;
       }
     }
+  }
+
+  // A step's output with its clamp (as traced) on the quantized tensor: exact, the scale kept.
+  Value* clamped(const Step& step, Value* q) {
+    if (!step.clamp) return q;
+    const Node* c = step.clamp;
+    return clone(c, [&](const Value* v) { return v == c->input(0) ? q : as_produced(v); })->output();
   }
 
   // A float step's input: float; a list of quantized tensors is rebuilt of their float forms.

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <cstdlib>
 #include <set>
 
 #include <fmt/format.h>
@@ -88,7 +87,6 @@ class Planner {
   }
 
   QuantPlan run() {
-    if (std::getenv("RAZOR_DUMP_TRACE")) plan_.graph->dump();
     const auto& inputs = plan_.graph->inputs();
     if (inputs.size() != 2) throw Error("quantization: the traced forward takes other inputs than one image batch");
     point_for(inputs[1], "input");
@@ -275,6 +273,19 @@ class Planner {
       step.relu = true;
       fused.insert(relu);
       out = relu->output();
+    } else if (Node* clamp = only_user(out, {"aten::hardtanh", "aten::hardtanh_", "aten::relu6", "aten::relu6_"})) {
+      const bool is_relu6 = clamp->kind().toQualString() == std::string("aten::relu6") ||
+                            clamp->kind().toQualString() == std::string("aten::relu6_");
+      const auto lo = is_relu6 ? c10::optional<c10::IValue>(0.0) : torch::jit::toIValue(clamp->input(1));
+      const auto hi = is_relu6 ? c10::optional<c10::IValue>(6.0) : torch::jit::toIValue(clamp->input(2));
+      const auto number = [](const c10::IValue& v) { return v.isDouble() || v.isInt(); };
+      if (lo && hi && number(*lo) && number(*hi)) {
+        step.clamp = clamp;
+        step.clamp_min = lo->toScalar().to<double>();
+        step.clamp_max = hi->toScalar().to<double>();
+        fused.insert(clamp);
+        out = clamp->output();
+      }
     }
     step.output = out;
     step.points.push_back(point_for(out, step.module.empty() ? "add" : step.module));

@@ -2,9 +2,10 @@
 // QuantPlan: how each node of a model's traced forward runs once the model is quantized. Made from
 // the live trace (razor::trace_live: the graph reads the model's own tensors), it finds the patterns
 // int8 kernels compute in one call, and which values are quantized and with which scale:
-//   conv     conv2d [+ batch_norm] [+ relu]  -> quantized::conv2d(_relu), batch norm folded in
-//   linear   linear [+ relu]                 -> quantized::linear(_relu)
-//   add      add [+ relu] of two quantized   -> quantized::add(_relu), its own output scale
+//   conv     conv2d [+ batch_norm] [+ relu or a clamp (relu6, hardtanh)] -> quantized::conv2d(_relu)
+//            (+ the clamp), batch norm folded in
+//   linear   linear [+ relu or clamp]        -> quantized::linear(_relu) (+ the clamp)
+//   add      add [+ relu or clamp] of two quantized -> quantized::add(_relu), its own output scale
 //   cat      cat of quantized tensors        -> quantized::cat, its own output scale
 //   keep     data movement and relu on a quantized tensor (max_pool2d, flatten, view, ...): the
 //            input's scale, exact
@@ -39,6 +40,10 @@ struct Step {
   torch::jit::Value* output = nullptr;  // what it produces (after a fused batch norm and relu)
   torch::jit::Value* input = nullptr;   // conv and linear: the activation they take
   bool relu = false;
+  // A clamp that follows (hardtanh, relu6: ReLU6 in MobileNets): applied before the output is observed,
+  // so the output's range is the clamped one; the int8 module clamps the quantized output as traced.
+  torch::jit::Node* clamp = nullptr;
+  double clamp_min = 0, clamp_max = 6;
   // conv and linear: the model's live tensors (undefined where absent) and the weight's point.
   at::Tensor weight, bias;
   at::Tensor bn_weight, bn_bias, bn_mean, bn_var;

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
 
 #include "engine.h"
 #include "razor/errors.h"
@@ -11,13 +13,14 @@
 namespace razor::quantization {
 namespace {
 
-std::shared_ptr<FakeQuantModel> build_model(const BuildContext& ctx, const QuantizeOptions& o) {
+std::shared_ptr<FakeQuantModel> build_model(const BuildContext& ctx, const QuantizeOptions& o,
+                                           std::vector<std::string>& summary) {
   const ConfigView& config = ctx.config();
   if (const std::string why = engine_refusal(o.engine); !why.empty()) config.fail("engine", why);
   auto float_model = ctx.build(o.architecture);
   if (!o.float_weights.empty()) {
     try {
-      ctx.logger().info("float weights: {}", load_weights(*float_model, o.float_weights, read_key_map(*o.float_keys)).summary());
+      summary.push_back("float weights: " + load_weights(*float_model, o.float_weights, read_key_map(*o.float_keys)).summary());
     } catch (const Error& e) {
       config.fail("float_weights", e.what());
     }
@@ -46,20 +49,41 @@ std::shared_ptr<FakeQuantModel> build_model(const BuildContext& ctx, const Quant
 }  // namespace
 
 Quantize::Quantize(const BuildContext& ctx, const Options& options)
-    : disable_observer_after_(options.disable_observer_after), freeze_bn_after_(options.freeze_bn_after) {
-  model_ = register_module("model", build_model(ctx, options));
+    : disable_observer_after_(options.disable_observer_after),
+      freeze_bn_after_(options.freeze_bn_after),
+      grid_(fmt::format("{}, {}-bit activations", options.engine, options.reduce_range ? 7 : 8)) {
+  model_ = register_module("model", build_model(ctx, options, summary_));
+  logger_ = &ctx.logger();
   loss_ = register_module("loss", ctx.build(options.loss));
   const QuantPlan& plan = model_->plan();
   std::int64_t convs = 0, linears = 0;
   for (const Step& s : plan.steps) convs += s.kind == StepKind::conv, linears += s.kind == StepKind::linear;
-  ctx.logger().info("quantize: {} convolutions and {} linear layers in int8, {} activation scales; engine {}{}", convs,
-                    linears, plan.activations.size(), options.engine,
-                    plan.float_ops.empty() ? "" : fmt::format("; in float: {}", fmt::join(plan.float_ops, ", ")));
+  summary_.push_back(fmt::format("quantize: {} convolutions and {} linear layers in int8, {} activation scales; engine {}{}",
+                                 convs, linears, plan.activations.size(), options.engine,
+                                 plan.float_ops.empty() ? "" : fmt::format("; in float: {}", fmt::join(plan.float_ops, ", "))));
+}
+
+void Quantize::announce() {
+  for (const auto& line : summary_) logger_->info("{}", line);
+  summary_.clear();
 }
 
 void Quantize::epoch_begins(std::int64_t epoch) {
+  announce();
   model_->set_observing(disable_observer_after_ < 0 || epoch < disable_observer_after_);
   model_->freeze_batch_norm(freeze_bn_after_ >= 0 && epoch >= freeze_bn_after_);
+}
+
+void Quantize::save_state(torch::serialize::OutputArchive& archive) const {
+  archive.write("quantize.grid", c10::IValue(grid_));
+}
+
+void Quantize::load_state(torch::serialize::InputArchive& archive) {
+  c10::IValue saved;
+  if (archive.try_read("quantize.grid", saved) && saved.toStringRef() != grid_) {
+    throw Error(fmt::format("its scales were found for {}; this run quantizes for {} (algorithm.engine, "
+                            "algorithm.reduce_range)", saved.toStringRef(), grid_));
+  }
 }
 
 Losses Quantize::forward_losses(const Batch& batch) {

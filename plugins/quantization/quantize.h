@@ -7,6 +7,7 @@
 // TorchScript file).
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "fake_quant_model.h"
 #include "razor/algorithm.h"
@@ -16,6 +17,10 @@
 #include "razor/loss.h"
 #include "razor/observer.h"
 #include "razor/plugin.h"
+
+namespace spdlog {
+class logger;
+}
 
 namespace razor::quantization {
 
@@ -51,15 +56,28 @@ class Quantize final : public Algorithm, public Calibrated, public EpochListener
   at::Tensor predict(const at::Tensor& inputs) override;
   Model& model() override { return *model_; }
 
-  void begin_calibration() override { model_->begin_calibration(); }
+  void begin_calibration() override {
+    announce();
+    model_->begin_calibration();
+  }
   void calibrate(const at::Tensor& images) override { model_->calibrate(images); }
   void end_calibration() override { model_->end_calibration(); }
   void epoch_begins(std::int64_t epoch) override;
+  /// Checkpoints record the engine and activation bits the scales were found for; resuming under
+  /// others is refused (razor::Error).
+  void save_state(torch::serialize::OutputArchive& archive) const override;
+  void load_state(torch::serialize::InputArchive& archive) override;
 
  private:
   std::shared_ptr<FakeQuantModel> model_;
   std::shared_ptr<Loss> loss_;
   std::int64_t disable_observer_after_, freeze_bn_after_;
+  std::string grid_;  // "onednn, 8-bit activations": what the scales are for
+  // What was loaded and what becomes int8, logged when calibration or training starts (not while the
+  // run is being checked: a config error is then the only line).
+  void announce();
+  std::vector<std::string> summary_;
+  spdlog::logger* logger_;
 };
 
 }  // namespace razor::quantization

@@ -116,6 +116,7 @@ SearchContext::~SearchContext() = default;
 Scriptable::~Scriptable() = default;
 ScriptBacked::~ScriptBacked() = default;
 Calibrated::~Calibrated() = default;
+bool Calibrated::calibrates() const { return true; }
 EpochListener::~EpochListener() = default;
 Int8Exportable::~Int8Exportable() = default;
 Observer::~Observer() = default;

@@ -45,8 +45,10 @@ TEST_CASE("PTQ and QAT from configs: int8 files that pass the gate and that Pyth
   INFO(trained.output);
   REQUIRE(trained.exit_code == 0);
 
-  const std::string quantize = kData + "[algorithm]\ntype = \"quantize\"\nfloat_weights = \"float/model.pt\"\n" + kArchitecture;
-  std::ofstream(root + "/ptq.toml") << "stages = [\"calibrate\", \"export\"]\n" << quantize << "[calibrate]\nsamples = 512\n";
+  const auto quantize = [&](const std::string& keys) {
+    return kData + "[algorithm]\ntype = \"quantize\"\nfloat_weights = \"float/model.pt\"\n" + keys + kArchitecture;
+  };
+  std::ofstream(root + "/ptq.toml") << "stages = [\"calibrate\", \"export\"]\n" << quantize("") << "[calibrate]\nsamples = 512\n";
   auto ptq = run_host("run " + root + "/ptq.toml --work-dir " + root + "/ptq");
   INFO(ptq.output);
   REQUIRE(ptq.exit_code == 0);
@@ -61,9 +63,9 @@ TEST_CASE("PTQ and QAT from configs: int8 files that pass the gate and that Pyth
   CHECK(toml_number(report, "\"inference.pt\"") < 0.5 * toml_number(report, "\"model.pt\""));
 
   // QAT: calibrated, then one epoch with int8 simulated in training; LSQ's scales learned.
-  std::ofstream(root + "/qat.toml") << "stages = [\"calibrate\", \"train\", \"export\"]\n" << quantize
-                                    << "learnable_scales = true\n[optimizer]\nlr = 0.01\n[schedule]\nwarmup_epochs = 0\n"
-                                       "[train]\nepochs = 1\n";
+  std::ofstream(root + "/qat.toml") << "stages = [\"calibrate\", \"train\", \"export\"]\n"
+                                    << quantize("learnable_scales = true\n")
+                                    << "[optimizer]\nlr = 0.01\n[schedule]\nwarmup_epochs = 0\n[train]\nepochs = 1\n";
   auto qat = run_host("run " + root + "/qat.toml --work-dir " + root + "/qat");
   INFO(qat.output);
   REQUIRE(qat.exit_code == 0);

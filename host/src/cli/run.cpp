@@ -200,7 +200,8 @@ void RunPlan::read_runtime(const RunOptions& options) {
 
 // Calibration is for algorithms that calibrate; an int8 export needs scales from somewhere.
 void RunPlan::check_calibration() const {
-  if (calibrate_stage && !dynamic_cast<Calibrated*>(algorithm.get()))
+  const auto* calibrated = dynamic_cast<const Calibrated*>(algorithm.get());
+  if (calibrate_stage && !(calibrated && calibrated->calibrates()))
     root->fail("stages", "the calibrate stage needs an algorithm that calibrates (e.g. quantize)");
   if (export_stage && !calibrate_stage && !train_stage && rt.load_from.empty() &&
       dynamic_cast<Int8Exportable*>(&algorithm->model()))

@@ -11,6 +11,8 @@
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/script.h>
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
 
 #include "build_from_config.hpp"
 #include "engine.h"
@@ -83,6 +85,20 @@ class SiluNet final : public Model {
     at::Tensor y = conv->forward(x);
     y = y * at::sigmoid(y);
     return fc->forward(at::adaptive_avg_pool2d(y, {1, 1}).flatten(1));
+  }
+  torch::nn::Conv2d conv{nullptr};
+  torch::nn::Linear fc{nullptr};
+};
+
+// conv -> relu6 -> pool -> linear (MobileNet's clamp).
+class Relu6Net final : public Model {
+ public:
+  Relu6Net() {
+    conv = register_module("conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(1, 4, 3).padding(1)));
+    fc = register_module("fc", torch::nn::Linear(4, 3));
+  }
+  at::Tensor forward(const at::Tensor& x) override {
+    return fc->forward(at::adaptive_avg_pool2d(at::hardtanh(conv->forward(x), 0, 6), {1, 1}).flatten(1));
   }
   torch::nn::Conv2d conv{nullptr};
   torch::nn::Linear fc{nullptr};
@@ -245,6 +261,28 @@ TEST_CASE("ops without int8 kernels run in float between a dequantize and a quan
   CHECK(code.find("aten::dequantize") != std::string::npos);
 }
 
+TEST_CASE("a clamp after a convolution (ReLU6) is observed clamped: its range starts at 0") {
+  at::manual_seed(0);
+  FakeQuantModel model(setup_for(std::make_shared<Relu6Net>()));
+  const Step& conv = *std::find_if(model.plan().steps.begin(), model.plan().steps.end(),
+                                   [](const Step& s) { return s.kind == StepKind::conv; });
+  REQUIRE(conv.clamp != nullptr);
+  CHECK(conv.clamp_max == 6);
+  const at::Tensor x = at::randn({16, 1, 8, 8}) * 4;
+  model.begin_calibration();
+  model.calibrate(x);
+  model.end_calibration();
+  const auto& point = model.activation(conv.points[0]);
+  CHECK(point.zero_point().item<std::int64_t>() == 0);  // no part of the grid wasted below the clamp
+  CHECK(point.scale().item<double>() <= 6.0 / 255 + 1e-7);
+  model.eval();
+  c10::NoGradGuard no_grad;
+  torch::jit::Module int8 = model.int8_module();
+  const at::Tensor simulated = model.forward(x), kernels = run(int8, x);
+  const double step = (simulated.max() - simulated.min()).item<double>() / 255;
+  CHECK((kernels - simulated).abs().max().item<double>() < 4 * step);
+}
+
 TEST_CASE("QAT: live batch norm trains on batch statistics; frozen, it is the folded convolution") {
   test::TempDir dir("quant_qat");
   auto b = test::build_algorithm(dir, config("freeze_bn_after = 1\ndisable_observer_after = 1\n"));
@@ -309,4 +347,23 @@ TEST_CASE("what the quantize algorithm refuses, in one line each") {
   }
   CHECK(test::error_of([&] { test::build_algorithm(dir, config("float_weights = 'missing.pt'\n")); })
             .find("algorithm.float_weights") != std::string::npos);
+}
+
+TEST_CASE("a checkpoint's scales are refused under other activation bits") {
+  test::TempDir dir("quant_resume");
+  auto eight = test::build_algorithm(dir, config());
+  auto seven = test::build_algorithm(dir, config("reduce_range = true\n"));
+  torch::serialize::OutputArchive out;
+  eight.algorithm->save_state(out);
+  std::stringstream bytes;
+  out.save_to(bytes);
+  torch::serialize::InputArchive in;
+  in.load_from(bytes);
+  CHECK(test::error_of([&] { seven.algorithm->load_state(in); }) ==
+        "its scales were found for onednn, 8-bit activations; this run quantizes for onednn, 7-bit activations "
+        "(algorithm.engine, algorithm.reduce_range)");
+  torch::serialize::InputArchive again;
+  bytes.seekg(0);
+  again.load_from(bytes);
+  CHECK_NOTHROW(eight.algorithm->load_state(again));
 }

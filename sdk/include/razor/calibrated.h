@@ -16,6 +16,9 @@ class RAZOR_API Calibrated {
   /// Turns what was watched into the algorithm's parameters (quantization scales); throws
   /// razor::Error when that cannot be done (nothing watched).
   virtual void end_calibration() = 0;
+  /// False for an algorithm that wraps another (a distillation) whose inner one does not calibrate:
+  /// the calibrate stage is then refused before the run starts.
+  virtual bool calibrates() const;
 };
 
 }  // namespace razor

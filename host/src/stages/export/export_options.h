@@ -32,7 +32,7 @@ struct ExportOptions : Options<ExportOptions> {
                "this fraction of the validation images", 0.995)
       .in_range(0.0, 1.0);
   RAZOR_OPTION(double, int8_top1_gap, "and its validation top-1 may differ from the simulated model's by at most this "
-               "many points", 0.1)
+               "many points (or one image)", 0.1)
       .non_negative();
   RAZOR_OPTION(std::int64_t, speed_runs, "timed calls per model and batch size for that report", 20).positive();
 };

@@ -78,8 +78,8 @@ void write_report(const std::string& path, const ExportReport& r, const std::str
       text += fmt::format("traced_batch_sizes = [{}]  # where the traced file was checked\n", fmt::join(r.traced_batch_sizes, ", "));
   }
   if (r.max_abs_diff_inference >= 0) {
-    text += fmt::format("max_abs_diff_inference = {:.6g}\ninference_layout = \"{}\"\n", r.max_abs_diff_inference,
-                        r.inference_layout.layout);
+    text += fmt::format("max_abs_diff_inference = {:.6g}\n", r.max_abs_diff_inference);
+    if (!r.inference_layout.layout.empty()) text += fmt::format("inference_layout = \"{}\"\n", r.inference_layout.layout);
     if (const LayoutChoice& l = r.inference_layout; !l.batches.empty()) {
       text += fmt::format("inference_layout_timed = {{ batches = [{}], contiguous_ms = [{:.4g}], channels_last_ms = [{:.4g}] }}\n",
                           fmt::join(l.batches, ", "), fmt::join(l.contiguous_ms, ", "), fmt::join(l.channels_last_ms, ", "));

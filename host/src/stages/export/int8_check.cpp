@@ -21,7 +21,9 @@ Int8Check compare_int8(Algorithm& algorithm, torch::jit::Module& int8, const Bat
     const Batch b = val.batch(0, i);
     const at::Tensor simulated = algorithm.predict(b.inputs.to(device)).cpu();
     const at::Tensor quantized = int8.forward({b.inputs.cpu()}).toTensor();
-    const at::Tensor p_sim = simulated.argmax(1), p_int8 = quantized.argmax(1), labels = b.targets.cpu();
+    // topk as evaluate() takes it: quantized logits tie often, and argmax breaks ties otherwise.
+    const auto predicted = [](const at::Tensor& logits) { return std::get<1>(logits.topk(1, 1)).squeeze(1); };
+    const at::Tensor p_sim = predicted(simulated), p_int8 = predicted(quantized), labels = b.targets.cpu();
     same += p_sim.eq(p_int8).sum().item<std::int64_t>();
     right_simulated += p_sim.eq(labels).sum().item<std::int64_t>();
     right_int8 += p_int8.eq(labels).sum().item<std::int64_t>();
@@ -41,10 +43,12 @@ void check_int8_gate(const Int8Check& c, double min_agreement, double max_top1_g
                             "validation images (export.int8_agreement asks for {:.2f}%)",
                             100 * c.agreement, c.images, 100 * min_agreement));
   }
-  if (std::abs(c.top1_int8 - c.top1_simulated) > max_top1_gap) {
+  // One image's worth is always allowed: on a small validation set one image is more than the gap.
+  const double allowed = std::max(max_top1_gap, 100.0 / static_cast<double>(std::max<std::int64_t>(c.images, 1)));
+  if (std::abs(c.top1_int8 - c.top1_simulated) > allowed + 1e-9) {
     throw Error(fmt::format("export refused: the int8 module's top-1 is {:.2f}%, the simulated model's {:.2f}% "
-                            "(export.int8_top1_gap allows {:g} points)",
-                            c.top1_int8, c.top1_simulated, max_top1_gap));
+                            "(export.int8_top1_gap allows {:g} points, or one of the {} images)",
+                            c.top1_int8, c.top1_simulated, max_top1_gap, c.images));
   }
 }
 

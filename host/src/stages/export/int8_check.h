@@ -25,7 +25,7 @@ struct Int8Check {
 Int8Check compare_int8(Algorithm& algorithm, torch::jit::Module& int8, const BatchLoader& val, c10::Device device);
 
 /// Throws razor::Error "export refused: ..." when agreement < min_agreement or the top-1 gap exceeds
-/// max_top1_gap points.
+/// max_top1_gap points and one image's worth.
 void check_int8_gate(const Int8Check& check, double min_agreement, double max_top1_gap);
 
 }  // namespace razor::host
