@@ -1,5 +1,6 @@
 #include "flops_estimator.h"
 
+#include "razor/int8_exportable.h"
 #include "razor/module_type_name.h"
 
 #include <algorithm>
@@ -187,11 +188,17 @@ std::vector<Tally> count(razor::Model& model, const std::vector<std::int64_t>& i
   return tally;
 }
 
+// A quantized model counts as the float model it simulates (razor::Int8Exportable).
+razor::Model& counted(razor::Model& model) {
+  auto* int8 = dynamic_cast<razor::Int8Exportable*>(&model);
+  return int8 ? int8->float_model() : model;
+}
+
 }  // namespace
 
 razor::Costs FlopsEstimator::estimate(razor::Model& model, const std::vector<std::int64_t>& input_shape) {
   double flops = 0, params = 0;
-  for (const Tally& t : count(model, input_shape)) {
+  for (const Tally& t : count(counted(model), input_shape)) {
     flops += t.flops;
     params += params_of(t);
   }
@@ -201,7 +208,7 @@ razor::Costs FlopsEstimator::estimate(razor::Model& model, const std::vector<std
 std::vector<razor::LayerCosts> FlopsEstimator::estimate_layers(razor::Model& model,
                                                                const std::vector<std::int64_t>& input_shape) {
   std::vector<razor::LayerCosts> layers;
-  for (const Tally& t : count(model, input_shape)) {
+  for (const Tally& t : count(counted(model), input_shape)) {
     if (t.used.empty()) continue;  // held no parameters the pass used
     layers.push_back({t.path.empty() ? "(model)" : t.path, t.type, {{"flops", t.flops}, {"params", params_of(t)}}});
   }

@@ -6,6 +6,8 @@
 /// current subnet; a weight taken through a view (Linear's transpose, a supernet's slice of a shared
 /// weight, a mask product) counts as the part the operation received.
 ///
+/// A quantized model (razor::Int8Exportable) is counted as the float model it simulates.
+///
 /// Convention (mmcv's): flops are multiply-accumulates (MACs).
 ///   Conv1d/2d/3d       numel(output) x (Cin/groups) x kh x kw   (+ numel(output) with a bias)
 ///   Linear             numel(output) x in_features               (+ numel(output) with a bias)

@@ -58,7 +58,7 @@ class FakeQuantModel final : public Model, public Calibrated, public Int8Exporta
 
   const QuantPlan& plan() const { return plan_; }
   const torch::jit::Module& traced() const { return traced_; }
-  Model& float_model() { return *model_; }
+  Model& float_model() override { return *model_; }
   const FakeQuantizeImpl& activation(std::int64_t i) const { return *activation_points_.at(i); }
   const FakeQuantizeImpl& weight(std::int64_t i) const { return *weight_points_.at(i); }
   /// Folded convolution weight and bias of a conv step (batch norm's running statistics), or a linear

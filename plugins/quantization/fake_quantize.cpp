@@ -53,6 +53,9 @@ void FakeQuantizeImpl::update_qparams() {
 
 at::Tensor FakeQuantizeImpl::forward(const at::Tensor& x) {
   if (observing_) {
+    if (!at::isfinite(x.detach()).all().item<bool>())
+      throw Error("quantization: non-finite values (NaN or infinity) reached an observer: the model has diverged "
+                  "(a lower learning rate?)");
     observer_->observe(x);
     if (!learnable_ || !ready()) update_qparams();
   }

@@ -192,7 +192,9 @@ std::vector<std::array<std::string, 3>> results_to_compare(const std::string& di
   const auto before_speed = [](const std::string& t) { return t.substr(0, t.find("\nmax_abs_diff_inference")); };
   // A run with a search stage (it has search/) has its results there and in subnet.toml as well.
   const bool searched = std::filesystem::is_directory(reference + "/search");
-  std::vector<std::string> files{"export/subnet.toml", "export/check_output.pt"};
+  std::vector<std::string> files{"export/check_output.pt"};
+  // A model with choices exports its subnet (a classifier or a quantized model has none).
+  if (std::filesystem::exists(reference + "/export/subnet.toml")) files.push_back("export/subnet.toml");
   if (searched) files.push_back("subnet.toml");
   if (std::filesystem::is_directory(reference + "/search/subnets"))
     for (const auto& e : std::filesystem::directory_iterator(reference + "/search/subnets"))

@@ -87,3 +87,38 @@ TEST_CASE("PTQ and QAT from configs: int8 files that pass the gate and that Pyth
     CHECK(simulated.exit_code == 0);
   }
 }
+
+TEST_CASE("QAT killed at random moments (checkpoints, calibration, export) and resumed: the same results") {
+  const std::string root = temp_dir("quantize_kill");
+  std::ofstream(root + "/qat.toml") << "stages = [\"calibrate\", \"train\", \"export\"]\n" << kData
+                                    << "[runtime]\ncheckpoint_interval = 7\n[algorithm]\ntype = \"quantize\"\n"
+                                       "freeze_bn_after = 1\ndisable_observer_after = 2\n"
+                                    << kArchitecture
+                                    << "[optimizer]\nlr = 0.02\n[calibrate]\nsamples = 256\n[train]\nepochs = 3\n";
+  KillPlan plan;
+  plan.max_kills = 4;
+  plan.at_writes = 1;
+  const KillReport r = check_killed_run_matches("QAT", "run", root + "/qat.toml", {}, root, plan);
+  CHECK(r.finished);
+}
+
+TEST_CASE("a network scripted in Python, made int8: its convolutions, depthwise one included, become int8 kernels") {
+  REQUIRE_MESSAGE(python_has_torch(), "python3-torch is not installed (tools/bootstrap installs it)");
+  const std::string root = temp_dir("quantize_script");
+  auto made = run_in_source_dir("/usr/bin/python3 plugins/models/tests/make_scripted_nets.py " + root);
+  INFO(made.output);
+  REQUIRE(made.exit_code == 0);
+  std::ofstream(root + "/ptq.toml") << "stages = [\"calibrate\", \"export\"]\n" << kData
+                                    << "[algorithm]\ntype = \"quantize\"\n"
+                                       "architecture = { type = \"torchscript\", file = \"small_cnn.pt\" }\n";
+  auto r = run_host("run " + root + "/ptq.toml --work-dir " + root + "/ptq");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.find("quantize: 6 convolutions and 1 linear layers in int8") != std::string::npos);
+  const std::string dir = root + "/ptq/export";
+  write_outputs(dir);
+  auto check = run_in_source_dir("/usr/bin/python3 tests/sdk/check_torchscript.py " + dir + "/inference.pt " + dir +
+                                 "/check_input.pt " + dir + "/int8_output.pt --tolerance 0");
+  INFO(check.output);
+  CHECK(check.exit_code == 0);
+}

@@ -367,3 +367,10 @@ TEST_CASE("a checkpoint's scales are refused under other activation bits") {
   again.load_from(bytes);
   CHECK_NOTHROW(eight.algorithm->load_state(again));
 }
+
+TEST_CASE("a diverged model is named as such, not left to LibTorch's histogram") {
+  FakeQuantModel model(setup_for(std::make_shared<SiluNet>()));
+  model.train();
+  CHECK(test::error_of([&] { model.forward(at::full({2, 1, 8, 8}, std::nan(""))); }).find(
+            "non-finite values (NaN or infinity) reached an observer: the model has diverged") != std::string::npos);
+}

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "razor/export.h"
+#include "razor/model.h"
 
 namespace torch::jit {
 struct Module;
@@ -20,6 +21,9 @@ class RAZOR_API Int8Exportable {
   virtual torch::jit::Module int8_module() const = 0;
   /// The quantized engine the module's weights are packed for and run under: "onednn" or "qnnpack".
   virtual std::string int8_engine() const = 0;
+  /// The float model it simulates. Its operations are the int8 model's, so estimators count this one
+  /// (the simulation's extra arithmetic — folding, rounding — is not the deployed model's).
+  virtual Model& float_model() = 0;
 };
 
 }  // namespace razor
