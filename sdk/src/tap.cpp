@@ -16,6 +16,7 @@ struct FoundTap {
   std::string path;
   TapsImpl* taps;
   std::string name;
+  std::size_t depth;  // of the Taps module: 0 for the model's own
 };
 
 std::string joined(const std::string& prefix, const std::string& name) {
@@ -30,7 +31,8 @@ std::vector<FoundTap> find_taps(const torch::nn::Module& model) {
     if (!taps) continue;
     const std::string& path = item.key();
     const std::string owner = path.rfind('.') == std::string::npos ? "" : path.substr(0, path.rfind('.'));
-    for (const auto& name : taps->names()) found.push_back({joined(owner, name), taps, name});
+    const auto depth = static_cast<std::size_t>(std::count(owner.begin(), owner.end(), '.')) + (owner.empty() ? 0 : 1);
+    for (const auto& name : taps->names()) found.push_back({joined(owner, name), taps, name, depth});
   }
   return found;
 }
@@ -74,7 +76,10 @@ std::vector<std::string> tap_paths(const torch::nn::Module& model) {
 std::string output_tap(const torch::nn::Module& model) {
   const auto found = find_taps(model);
   if (found.empty()) throw Error("the model has no taps (its forward records nothing; see docs/distillation.md)");
-  const TapsImpl* outer = found.front().taps;
+  // The outermost Taps: the model's own, not a submodule's (whichever was registered first).
+  const TapsImpl* outer =
+      std::min_element(found.begin(), found.end(), [](const FoundTap& a, const FoundTap& b) { return a.depth < b.depth; })
+          ->taps;
   std::string path;
   for (const auto& tap : found) {
     if (tap.taps == outer) path = tap.path;

@@ -2,6 +2,7 @@
 // (calibrate, export) and by QAT (calibrate, train, export); the int8 inference.pt passes the gate,
 // holds quantized kernels, and Python's torch.jit.load gives razor's outputs exactly.
 #include <fstream>
+#include <regex>
 #include <string>
 
 #include <torch/script.h>
@@ -72,6 +73,26 @@ TEST_CASE("PTQ and QAT from configs: int8 files that pass the gate and that Pyth
   const std::string qat_report = read_file(root + "/qat/export/report.toml");
   CHECK(toml_number(qat_report, "agreement") >= 0.995);
 
+  // QAT with a teacher: the quantize algorithm as a distillation's student, the float model teaching.
+  std::ofstream(root + "/qat_kd.toml")
+      << "stages = [\"calibrate\", \"train\", \"export\"]\n" << kData
+      << "[algorithm]\ntype = \"single_teacher_distill\"\nteacher_weights = \"float/model.pt\"\n"
+         "[algorithm.student]\ntype = \"quantize\"\nfloat_weights = \"float/model.pt\"\n"
+      << std::regex_replace(kArchitecture, std::regex("algorithm.architecture"), "algorithm.student.architecture")
+      << std::regex_replace(kArchitecture, std::regex("algorithm.architecture"), "algorithm.teacher")
+      << "[algorithm.distiller]\ntype = \"configurable\"\nstudent_recorders = { logits = { type = \"output\" } }\n"
+         "teacher_recorders = { logits = { type = \"output\" } }\n"
+         "distill_losses = { kd = { type = \"kl_divergence\", tau = 4.0 } }\n"
+         "[algorithm.distiller.loss_forward_mappings.kd]\n"
+         "preds_S = { from_student = true, recorder = \"logits\" }\npreds_T = { from_student = false, recorder = \"logits\" }\n"
+         "[optimizer]\nlr = 0.01\n[train]\nepochs = 1\n";
+  auto qat_kd = run_host("run " + root + "/qat_kd.toml --work-dir " + root + "/qat_kd");
+  INFO(qat_kd.output);
+  REQUIRE(qat_kd.exit_code == 0);
+  CHECK(qat_kd.output.find("calibrate: observed") != std::string::npos);
+  CHECK(qat_kd.output.find("distill.kd") != std::string::npos);
+  CHECK(toml_number(read_file(root + "/qat_kd/export/report.toml"), "agreement") >= 0.995);
+
   REQUIRE_MESSAGE(python_has_torch(), "python3-torch is not installed (tools/bootstrap installs it)");
   for (const char* run : {"ptq", "qat"}) {
     const std::string dir = root + "/" + run + "/export";
@@ -121,4 +142,22 @@ TEST_CASE("a network scripted in Python, made int8: its convolutions, depthwise 
                                  "/check_input.pt " + dir + "/int8_output.pt --tolerance 0");
   INFO(check.output);
   CHECK(check.exit_code == 0);
+}
+
+TEST_CASE("the shipped quantization configs run: on subsets of Fashion-MNIST, with untrained float models") {
+  const std::string root = temp_dir("quantize_shipped");
+  const std::string quick = " --set data.train_subset=256 --set data.val_subset=200 --set calibrate.samples=64"
+                            " --set train.max_steps=2";
+  for (const std::string name : {"ptq_resnet_fashion_mnist", "ptq_mobilenet_v2_fashion_mnist", "qat_resnet_fashion_mnist"}) {
+    auto r = run_host("run configs/quantization/" + name + ".toml --work-dir " + root + "/" + name + quick +
+                      " --set \"algorithm.float_weights=''\"");
+    INFO(r.output);
+    CHECK(r.exit_code == 0);
+    CHECK(r.output.find("inference.pt is int8") != std::string::npos);
+  }
+  auto r = run_host("run configs/quantization/qat_kd_resnet_fashion_mnist.toml --work-dir " + root + "/kd" + quick +
+                    " --set \"algorithm.student.float_weights=''\" --set \"algorithm.teacher_weights=''\"");
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("inference.pt is int8") != std::string::npos);
 }
