@@ -374,3 +374,17 @@ TEST_CASE("a diverged model is named as such, not left to LibTorch's histogram")
   CHECK(test::error_of([&] { model.forward(at::full({2, 1, 8, 8}, std::nan(""))); }).find(
             "non-finite values (NaN or infinity) reached an observer: the model has diverged") != std::string::npos);
 }
+
+// A forward LibTorch's tracer cannot follow: it reads a value of its input as a number.
+class DataDependentNet final : public Model {
+ public:
+  at::Tensor forward(const at::Tensor& x) override {
+    TORCH_CHECK(x.sum().item<double>() > 1e9, "this network refuses small inputs");
+    return x.flatten(1);
+  }
+};
+
+TEST_CASE("a model that cannot be traced is refused with the tracer's reason") {
+  CHECK(test::error_of([&] { FakeQuantModel model(setup_for(std::make_shared<DataDependentNet>())); }) ==
+        "cannot trace the model's forward for TorchScript: this network refuses small inputs");
+}
