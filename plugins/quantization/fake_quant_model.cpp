@@ -31,6 +31,14 @@ at::Tensor per_output_channel(const at::Tensor& t) { return t.reshape({-1, 1, 1,
 
 }  // namespace
 
+// The trace was taken in eval mode: a batch norm that is not folded into a convolution, and dropout,
+// have their training flag as a constant false. In training (QAT) they train as in the float model.
+void FakeQuantModel::train_mode_of_traced_op(const Node* n, torch::jit::Stack& stack) const {
+  if (!is_training() || calibrating_) return;
+  if (n->kind() == c10::aten::batch_norm && !batch_norm_frozen()) stack.at(5) = true;
+  if (n->kind() == c10::aten::dropout || n->kind() == c10::aten::feature_dropout) stack.at(2) = true;
+}
+
 FakeQuantModel::FakeQuantModel(const FakeQuantSetup& setup) : model_(setup.model), engine_(setup.engine) {
   register_module("architecture", model_);
   taps_ = register_module("taps", Taps(std::vector<std::string>{"output"}));
@@ -201,6 +209,7 @@ at::Tensor FakeQuantModel::forward(const at::Tensor& x) {
         } else {
           stack.clear();
           for (const Value* v : n->inputs()) stack.push_back(get(v));
+          train_mode_of_traced_op(n, stack);
           (*ops_[i])(stack);
           for (std::size_t k = 0; k < n->outputs().size(); ++k) get(n->output(k)) = std::move(stack[k]);
         }

@@ -67,6 +67,7 @@ class FakeQuantModel final : public Model, public Calibrated, public Int8Exporta
 
  private:
   at::Tensor run_conv(const Step& step, const at::Tensor& x);
+  void train_mode_of_traced_op(const torch::jit::Node* n, torch::jit::Stack& stack) const;
   void set_points(bool observe, bool quantize);
 
   std::shared_ptr<Model> model_;

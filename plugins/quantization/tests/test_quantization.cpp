@@ -8,6 +8,7 @@
 
 #include <ATen/ATen.h>
 #include <torch/nn/modules/activation.h>
+#include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/script.h>
@@ -373,6 +374,41 @@ TEST_CASE("a diverged model is named as such, not left to LibTorch's histogram")
   model.train();
   CHECK(test::error_of([&] { model.forward(at::full({2, 1, 8, 8}, std::nan(""))); }).find(
             "non-finite values (NaN or infinity) reached an observer: the model has diverged") != std::string::npos);
+}
+
+// conv -> relu -> batch norm (not foldable into the convolution) -> dropout -> pool -> linear.
+class LooseBatchNormNet final : public Model {
+ public:
+  LooseBatchNormNet() {
+    conv = register_module("conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(1, 4, 3).padding(1)));
+    bn = register_module("bn", torch::nn::BatchNorm2d(4));
+    fc = register_module("fc", torch::nn::Linear(4, 3));
+  }
+  at::Tensor forward(const at::Tensor& x) override {
+    at::Tensor y = at::dropout(bn->forward(at::relu(conv->forward(x))), 0.5, is_training());
+    return fc->forward(at::adaptive_avg_pool2d(y, {1, 1}).flatten(1));
+  }
+  torch::nn::Conv2d conv{nullptr};
+  torch::nn::BatchNorm2d bn{nullptr};
+  torch::nn::Linear fc{nullptr};
+};
+
+TEST_CASE("QAT: a batch norm the trace could not fold, and dropout, train as in the float model") {
+  at::manual_seed(0);
+  auto net = std::make_shared<LooseBatchNormNet>();
+  FakeQuantModel model(setup_for(net));
+  CHECK(model.plan().float_ops == std::vector<std::string>{"aten::batch_norm"});
+  const at::Tensor x = at::randn({16, 1, 8, 8});
+  model.train();
+  const at::Tensor before = net->bn->running_mean.clone();
+  const at::Tensor a = model.forward(x), b = model.forward(x);
+  CHECK_FALSE(net->bn->running_mean.equal(before));  // batch statistics, running ones updated
+  CHECK_FALSE(a.equal(b));                             // dropout draws
+  model.eval();
+  c10::NoGradGuard no_grad;
+  const at::Tensor mean = net->bn->running_mean.clone();
+  CHECK(model.forward(x).equal(model.forward(x)));
+  CHECK(net->bn->running_mean.equal(mean));
 }
 
 // A forward LibTorch's tracer cannot follow: it reads a value of its input as a number.
