@@ -183,3 +183,16 @@ TEST_CASE("pictures: a bad picture or folder is one line before anything is writ
         std::string::npos);
   fs::remove_all(root);
 }
+
+TEST_CASE("pictures made int8: the test pictures are scored once, by the int8 file itself") {
+  const std::string root = temp_dir("pictures_int8");
+  write_pictures(root + "/train", 20);
+  write_pictures(root + "/test", 10);
+  auto r = run_host("run " + write_config(root) + " --work-dir " + root + "/run --set \"algorithm.type='quantize'\"" +
+                    " --set 'stages=[\"calibrate\", \"export\"]' --set calibrate.samples=32");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.find("calibrate: observed 32 training images") != std::string::npos);
+  CHECK(r.output.find("of the int8 inference.pt (simulated ") != std::string::npos);
+  CHECK(r.output.find("on the 30 test samples") != std::string::npos);
+}

@@ -17,6 +17,7 @@
 #include <c10/core/GradMode.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <torch/script.h>
 
 #include "config/config_loader.h"
 #include "config/toml_config_view.h"
@@ -26,6 +27,7 @@
 #include "stages/calibrate/calibrate_options.h"
 #include "stages/calibrate/calibrate_stage.h"
 #include "stages/export/export_stage.h"
+#include "stages/export/int8_check.h"
 #include "session/session.h"
 #include "razor/calibrated.h"
 #include "razor/errors.h"
@@ -471,6 +473,16 @@ void run_stages(const RunOptions& options, RunPlan& p, const std::string& work_d
   }
   // The test split, once, at the end: never seen by training, search or pruning choices.
   if (writes && p.data.test && (!p.has_choices || p.export_stage)) {
+    // An int8 export is tested as the file it wrote, its simulation beside it.
+    const std::string int8_file = work_dir + "/export/inference.pt";
+    if (p.export_stage && dynamic_cast<Int8Exportable*>(&p.algorithm->model()) && fs::exists(int8_file)) {
+      torch::jit::Module int8 = torch::jit::load(int8_file, c10::Device(c10::kCPU));
+      const Int8Check test = compare_int8(*p.algorithm, int8, *p.data.test, settings.device);
+      log.info("result: test top-1 {:.2f}% of the int8 inference.pt (simulated {:.2f}%) on the {} test samples "
+               "(evaluated once; choices were made on {})", test.top1_int8, test.top1_simulated, test.images,
+               p.data.val_from);
+      return;
+    }
     const Accuracy test = evaluate(*p.algorithm, *p.data.test, settings.device);
     log.info("result: test top-1 {:.2f}% top-5 {:.2f}% on the {} test samples of the {} model (evaluated once; "
              "choices were made on {})", test.top1, test.top5, p.data.test->num_samples(),
