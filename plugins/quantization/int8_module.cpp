@@ -125,26 +125,13 @@ class Int8Builder {
       float_[v] = c;
       return c;
     }
-    if (v->node()->kind() == prim::GetAttr && v->type()->kind() == c10::TypeKind::TensorType) {
-      at::Tensor t = model_tensor(v);
+    if (const at::Tensor t = traced_tensor(model_.traced(), v); t.defined()) {
       Value* c = graph_->insertConstant(t.detach().cpu().clone());
       float_[v] = c;
       return c;
     }
     throw Error(fmt::format("int8 export: the traced graph uses a {} the int8 module cannot hold (from {})",
                             v->type()->str(), v->node()->kind().toQualString()));
-  }
-
-  at::Tensor model_tensor(const Value* v) const {
-    std::vector<std::string> path;
-    const Node* n = v->node();
-    while (n->kind() == prim::GetAttr) {
-      path.push_back(n->s(c10::attr::name));
-      n = n->input()->node();
-    }
-    c10::IValue obj = model_.traced()._ivalue();
-    for (auto it = path.rbegin(); it != path.rend(); ++it) obj = obj.toObject()->getAttr(*it);
-    return obj.toTensor();
   }
 
   Node* clone(const Node* n, const std::function<Value*(const Value*)>& input) {

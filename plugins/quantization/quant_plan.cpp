@@ -37,15 +37,6 @@ std::string attribute_path(const Value* v) {
   return path;
 }
 
-// The model's tensor at an attribute path of the live trace.
-at::Tensor attribute_tensor(const torch::jit::Module& traced, const std::string& path) {
-  torch::jit::Module m = traced;
-  std::size_t start = 0;
-  for (std::size_t dot; (dot = path.find('.', start)) != std::string::npos; start = dot + 1)
-    m = m.attr(path.substr(start, dot - start)).toModule();
-  return m.attr(path.substr(start)).toTensor();
-}
-
 bool is_none(const Value* v) { return v->type()->kind() == c10::TypeKind::NoneType; }
 
 // A constant int list: a constant, or (as traces write them) a list built of constants; else empty.
@@ -136,10 +127,8 @@ class Planner {
 
   // A parameter of the model (an attribute read of self), or undefined.
   at::Tensor parameter(const Value* v, std::string* path = nullptr) const {
-    const std::string p = attribute_path(v);
-    if (p.empty()) return {};
-    if (path) *path = p;
-    return attribute_tensor(traced_, p);
+    if (path) *path = attribute_path(v);
+    return traced_tensor(traced_, v);
   }
 
   Step step_for(Node* n, std::set<const Node*>& fused) {
@@ -297,6 +286,17 @@ class Planner {
 };
 
 }  // namespace
+
+at::Tensor traced_tensor(const torch::jit::Module& traced, const Value* v) {
+  const std::string path = attribute_path(v);
+  if (path.empty()) return {};
+  c10::IValue item = traced._ivalue();
+  std::size_t start = 0;
+  for (std::size_t dot; (dot = path.find('.', start)) != std::string::npos; start = dot + 1)
+    item = item.toObject()->getAttr(path.substr(start, dot - start));
+  item = item.toObject()->getAttr(path.substr(start));
+  return item.isTensor() ? item.toTensor() : at::Tensor();
+}
 
 QuantPlan plan_quantization(const torch::jit::Module& traced) { return Planner(traced).run(); }
 

@@ -71,6 +71,10 @@ struct QuantPlan {
   std::vector<std::string> float_ops;
 };
 
+/// The model's tensor a value of the traced graph reads (a chain of attribute reads from the graph's
+/// `self`), or undefined when it is not one.
+at::Tensor traced_tensor(const torch::jit::Module& traced, const torch::jit::Value* v);
+
 /// Plans the quantization of `traced` (razor::trace_live of the model). Throws razor::Error for a
 /// graph it cannot run (a forward that returns no tensor).
 QuantPlan plan_quantization(const torch::jit::Module& traced);

@@ -36,6 +36,15 @@ void write_outputs(const std::string& export_dir) {
   std::ofstream(export_dir + "/int8_output.pt", std::ios::binary).write(out.data(), static_cast<std::streamsize>(out.size()));
 }
 
+// Python's torch.jit.load runs an exported int8 inference.pt with razor's outputs exactly.
+void check_python_runs_int8(const std::string& export_dir) {
+  write_outputs(export_dir);
+  auto check = run_in_source_dir("/usr/bin/python3 tests/sdk/check_torchscript.py " + export_dir + "/inference.pt " +
+                                 export_dir + "/check_input.pt " + export_dir + "/int8_output.pt --tolerance 0");
+  INFO(check.output);
+  CHECK(check.exit_code == 0);
+}
+
 }  // namespace
 
 TEST_CASE("PTQ and QAT from configs: int8 files that pass the gate and that Python runs with razor's outputs") {
@@ -96,11 +105,7 @@ TEST_CASE("PTQ and QAT from configs: int8 files that pass the gate and that Pyth
   REQUIRE_MESSAGE(python_has_torch(), "python3-torch is not installed (tools/bootstrap installs it)");
   for (const char* run : {"ptq", "qat"}) {
     const std::string dir = root + "/" + run + "/export";
-    write_outputs(dir);
-    auto check = run_in_source_dir("/usr/bin/python3 tests/sdk/check_torchscript.py " + dir + "/inference.pt " + dir +
-                                   "/check_input.pt " + dir + "/int8_output.pt --tolerance 0");
-    INFO(check.output);
-    CHECK(check.exit_code == 0);
+    check_python_runs_int8(dir);
     // The simulated model as TorchScript (float, fake-quantize ops): Python gives its outputs too.
     auto simulated = run_in_source_dir("/usr/bin/python3 tests/sdk/check_torchscript.py " + dir + "/subnet.pt " + dir +
                                        "/check_input.pt " + dir + "/check_output.pt --tolerance 1e-5");
@@ -136,12 +141,7 @@ TEST_CASE("a network scripted in Python, made int8: its convolutions, depthwise 
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   CHECK(r.output.find("quantize: 6 convolutions and 1 linear layers in int8") != std::string::npos);
-  const std::string dir = root + "/ptq/export";
-  write_outputs(dir);
-  auto check = run_in_source_dir("/usr/bin/python3 tests/sdk/check_torchscript.py " + dir + "/inference.pt " + dir +
-                                 "/check_input.pt " + dir + "/int8_output.pt --tolerance 0");
-  INFO(check.output);
-  CHECK(check.exit_code == 0);
+  check_python_runs_int8(root + "/ptq/export");
 }
 
 TEST_CASE("the shipped quantization configs run: on subsets of Fashion-MNIST, with untrained float models") {

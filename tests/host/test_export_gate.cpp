@@ -38,6 +38,22 @@ TEST_CASE("export gate: equal outputs and costs pass; a difference above 1e-5 or
         "export refused: the static model's params is 50, the subnet's was 49");
 }
 
+TEST_CASE("int8 gate: too few equal predictions, or a top-1 gap above both the allowance and one image, are refused") {
+  razor::host::Int8Check c;
+  c.images = 10000, c.agreement = 0.999, c.top1_simulated = 92.25, c.top1_int8 = 92.20;
+  CHECK_NOTHROW(razor::host::check_int8_gate(c, 0.995, 0.1));
+  c.agreement = 0.99;
+  CHECK(razor::test::error_of([&] { razor::host::check_int8_gate(c, 0.995, 0.1); }) ==
+        "export refused: the int8 module predicts the simulated model's class on 99.00% of the 10000 validation images "
+        "(export.int8_agreement asks for 99.50%)");
+  c.agreement = 0.999, c.top1_int8 = 92.10;
+  CHECK(razor::test::error_of([&] { razor::host::check_int8_gate(c, 0.995, 0.1); }) ==
+        "export refused: the int8 module's top-1 is 92.10%, the simulated model's 92.25% (export.int8_top1_gap allows "
+        "0.1 points, or one of the 10000 images)");
+  c.images = 359, c.top1_simulated = 91.09, c.top1_int8 = 91.36;  // one image of 359: 0.28 points, allowed
+  CHECK_NOTHROW(razor::host::check_int8_gate(c, 0.995, 0.1));
+}
+
 TEST_CASE("inference module: frozen, batch norm folded into the convolution, same outputs, loadable again") {
   torch::nn::Sequential net(torch::nn::Conv2d(torch::nn::Conv2dOptions(1, 4, 3).padding(1)), torch::nn::BatchNorm2d(4),
                             torch::nn::ReLU(), torch::nn::Flatten(), torch::nn::Linear(4 * 5 * 5, 3));

@@ -348,6 +348,12 @@ TEST_CASE("what the quantize algorithm refuses, in one line each") {
   }
   CHECK(test::error_of([&] { test::build_algorithm(dir, config("float_weights = 'missing.pt'\n")); })
             .find("algorithm.float_weights") != std::string::npos);
+  CHECK(test::error_of([&] { test::build_algorithm(dir, config("float_keys = { strip_prefix = 'module.' }\n")); })
+            .find("algorithm.float_keys: maps the keys of `float_weights`, which is not given") != std::string::npos);
+  auto built = test::build_algorithm(dir, config());
+  fake_quant(built).begin_calibration();  // and no images
+  CHECK(test::error_of([&] { fake_quant(built).end_calibration(); }) ==
+        "calibration saw no values at 'input': no images were calibrated on");
 }
 
 TEST_CASE("a checkpoint's scales are refused under other activation bits") {
